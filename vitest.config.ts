@@ -1,0 +1,19 @@
+import path from 'node:path';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+// SWC (not esbuild) compiles the tests so NestJS decorators keep their emitted metadata.
+export default defineConfig({
+  plugins: [swc.vite({ module: { type: 'es6' } })],
+  resolve: {
+    alias: { '@facestyle/core': path.resolve(__dirname, 'libs/core/src/index.ts') },
+  },
+  test: {
+    include: ['libs/**/src/**/*.test.ts', 'apps/**/src/**/*.test.ts', 'apps/**/test/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
