@@ -6,7 +6,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: {
-    alias: { '@facestyle/core': path.resolve(__dirname, 'libs/core/src/index.ts') },
+    alias: { '@facestyle/core': path.resolve(__dirname, 'libs/core/src/index.ts'),
+      '@facestyle/infra': path.resolve(__dirname, 'libs/infra/src/index.ts'),
+    },
   },
   test: {
     include: ['libs/**/src/**/*.test.ts', 'apps/**/src/**/*.test.ts', 'apps/**/test/**/*.test.ts', 'test/**/*.test.ts'],

@@ -6,8 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+import { BackendPreference } from './backend-preference';
+
+export { BACKEND_PREFERENCES, BackendPreference } from './backend-preference';
 
 export interface BackendInfo {
   /** The preference that was asked for. */
