@@ -4,7 +4,16 @@ import { defineConfig } from 'vitest/config';
 
 // SWC (not esbuild) compiles the tests so NestJS decorators keep their emitted metadata.
 export default defineConfig({
-  plugins: [swc.vite({ module: { type: 'es6' } })],
+  plugins: [
+    swc.vite({
+      module: { type: 'es6' },
+      jsc: {
+        target: 'es2022',
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      },
+    }),
+  ],
   resolve: {
     alias: { '@facestyle/core': path.resolve(__dirname, 'libs/core/src/index.ts'),
       '@facestyle/infra': path.resolve(__dirname, 'libs/infra/src/index.ts'),

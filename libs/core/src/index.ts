@@ -6,3 +6,5 @@ export * from './storage/object-key';
 export * from './storage/object-store';
 export * from './storage/fs-object-store';
 export * from './ml/backend/backend-preference';
+export * from './metrics/metric-catalog';
+export * from './ml/backend/start-backend';

@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AppConfig } from '@facestyle/core';
+import { HttpErrorFilter } from './common/http-error.filter';
+import { TenantAuthGuard } from './common/tenant-auth.guard';
+import { DiagnosticsController } from './diagnostics/diagnostics.controller';
+import { HealthModule } from './health/health.module';
+import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { JobSubmissionService } from './jobs/job-submission.service';
+import { MetricsModule } from './metrics/metrics.module';
+import { QueuesController } from './queues/queues.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [InfrastructureModule.forRoot(config), HealthModule, MetricsModule],
+      controllers: [QueuesController, DiagnosticsController],
+      providers: [
+        JobSubmissionService,
+        { provide: APP_GUARD, useClass: TenantAuthGuard },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
+    };
+  }
+}

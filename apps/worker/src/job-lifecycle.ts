@@ -1,0 +1,67 @@
+import type { Job } from 'bullmq';
+import { MetricsRegistry, ResourceKind, ResourceRecordStore } from '@facestyle/infra';
+
+/**
+ * Mirrors BullMQ job events into the resource records and the metrics (hooks around the work,
+ * so processors stay about their job). Terminal states are written only from non-terminal ones,
+ * so a late event never turns a cancelled job back into a running one.
+ */
+export class JobLifecycle {
+  constructor(
+    private readonly records: ResourceRecordStore,
+    private readonly metrics: MetricsRegistry,
+    private readonly queueName: string,
+    private readonly resourceKind: ResourceKind,
+  ) {}
+
+  async started(job: Job): Promise<void> {
+    const now = Date.now();
+    this.metrics.get('jobWaitSeconds').observe({ queue: this.queueName }, Math.max(0, ((job.processedOn ?? now) - job.timestamp) / 1000));
+    await this.records.transition(this.resourceKind, job.id!, ['queued', 'running'], {
+      status: 'running',
+      startedAt: new Date(now).toISOString(),
+      attempts: job.attemptsMade + 1,
+    });
+  }
+
+  async completed(job: Job, result: unknown): Promise<void> {
+    const cancelled = (result as { cancelled?: boolean } | null)?.cancelled === true;
+    const outcome = cancelled ? 'cancelled' : 'completed';
+    this.observeRun(job, outcome);
+    await this.records.transition(this.resourceKind, job.id!, ['queued', 'running'], {
+      status: outcome,
+      finishedAt: new Date().toISOString(),
+      result,
+      error: null,
+    });
+  }
+
+  async failed(job: Job, error: Error): Promise<void> {
+    const attempts = job.opts.attempts ?? 1;
+    const final = error.name === 'UnrecoverableError' || job.attemptsMade >= attempts;
+    this.observeRun(job, final ? 'failed' : 'retried');
+    if (final) {
+      await this.records.transition(this.resourceKind, job.id!, ['queued', 'running'], {
+        status: 'failed',
+        finishedAt: new Date().toISOString(),
+        error: error.message,
+      });
+    } else {
+      await this.records.transition(this.resourceKind, job.id!, ['queued', 'running'], {
+        status: 'queued',
+        error: `attempt ${job.attemptsMade} of ${attempts} failed, retrying: ${error.message}`,
+      });
+    }
+  }
+
+  stalled(): void {
+    this.metrics.get('jobsStalled').inc({ queue: this.queueName });
+  }
+
+  private observeRun(job: Job, outcome: string): void {
+    this.metrics.get('jobsFinished').inc({ queue: this.queueName, outcome });
+    if (job.processedOn) {
+      this.metrics.get('jobRunSeconds').observe({ queue: this.queueName, outcome }, (Date.now() - job.processedOn) / 1000);
+    }
+  }
+}

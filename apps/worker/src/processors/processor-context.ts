@@ -1,0 +1,26 @@
+/**
+ * What a sandboxed processor needs, built once per child process from the same validated config
+ * as its parent (the child inherits the environment): storage, records and the Redis behind them.
+ */
+import { AppConfig, loadConfig, ObjectStore } from '@facestyle/core';
+import { createBlockingRedis, createObjectStore, ResourceRecordStore } from '@facestyle/infra';
+import type { Redis } from 'ioredis';
+
+export interface ProcessorContext {
+  config: AppConfig;
+  store: ObjectStore;
+  records: ResourceRecordStore;
+  redis: Redis;
+}
+
+let context: ProcessorContext | undefined;
+
+export function processorContext(): ProcessorContext {
+  if (!context) {
+    const config = loadConfig();
+    const redis = createBlockingRedis(config.redisUrl);
+    redis.on('error', () => undefined);
+    context = { config, redis, store: createObjectStore(config.storage), records: new ResourceRecordStore(redis, config.redisPrefix) };
+  }
+  return context;
+}
