@@ -15,9 +15,11 @@ export default defineConfig({
     }),
   ],
   resolve: {
-    alias: { '@facestyle/core': path.resolve(__dirname, 'libs/core/src/index.ts'),
-      '@facestyle/infra': path.resolve(__dirname, 'libs/infra/src/index.ts'),
-    },
+    alias: [
+      { find: /^@facestyle\/core\/testing$/, replacement: path.resolve(__dirname, 'libs/core/src/testing/index.ts') },
+      { find: /^@facestyle\/core$/, replacement: path.resolve(__dirname, 'libs/core/src/index.ts') },
+      { find: /^@facestyle\/infra$/, replacement: path.resolve(__dirname, 'libs/infra/src/index.ts') },
+    ],
   },
   test: {
     include: ['libs/**/src/**/*.test.ts', 'apps/**/src/**/*.test.ts', 'apps/**/test/**/*.test.ts', 'test/**/*.test.ts'],

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { describeObjectStoreContract } from '../../../core/src/storage/testing/object-store-contract';
+import { describeObjectStoreContract } from '@facestyle/core/testing';
 import { startS3Server, S3TestServer } from '../testing/s3-test-server';
 import { S3ObjectStore } from './s3-object-store';
 

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 // s3rver ships no types; it implements enough of the S3 API for the minio client.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver');
 
 export interface S3TestServer {

@@ -56,7 +56,6 @@ async function tryCandidate(candidate: Candidate): Promise<string> {
 
 function requireOptional(name: string): void {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(name);
   } catch (err) {
     throw new Error(`${name} is not installed (${(err as Error).message.split('\n')[0]})`);

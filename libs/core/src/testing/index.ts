@@ -1,0 +1,1 @@
+export * from '../storage/testing/object-store-contract';
