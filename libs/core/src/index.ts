@@ -8,3 +8,8 @@ export * from './storage/fs-object-store';
 export * from './ml/backend/backend-preference';
 export * from './metrics/metric-catalog';
 export * from './ml/backend/start-backend';
+export * from './images/image-format';
+export * from './images/checked-image';
+export * from './datasets/archive-reader';
+export * from './datasets/dataset-manifest';
+export * from './datasets/dataset-ingest';
