@@ -3,6 +3,8 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '@facestyle/core';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { TenantAuthGuard } from './common/tenant-auth.guard';
+import { DatasetsController } from './datasets/datasets.controller';
+import { DatasetsService } from './datasets/datasets.service';
 import { DiagnosticsController } from './diagnostics/diagnostics.controller';
 import { HealthModule } from './health/health.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
@@ -16,9 +18,10 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(config), HealthModule, MetricsModule],
-      controllers: [QueuesController, DiagnosticsController],
+      controllers: [QueuesController, DiagnosticsController, DatasetsController],
       providers: [
         JobSubmissionService,
+        DatasetsService,
         { provide: APP_GUARD, useClass: TenantAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],
