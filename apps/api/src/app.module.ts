@@ -8,7 +8,9 @@ import { DatasetsService } from './datasets/datasets.service';
 import { DiagnosticsController } from './diagnostics/diagnostics.controller';
 import { HealthModule } from './health/health.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { IdempotencyService } from './jobs/idempotency.service';
 import { JobSubmissionService } from './jobs/job-submission.service';
+import { EventStreamService } from './events/event-stream.service';
 import { MetricsModule } from './metrics/metrics.module';
 import { QueuesController } from './queues/queues.controller';
 
@@ -21,6 +23,8 @@ export class AppModule {
       controllers: [QueuesController, DiagnosticsController, DatasetsController],
       providers: [
         JobSubmissionService,
+        IdempotencyService,
+        EventStreamService,
         DatasetsService,
         { provide: APP_GUARD, useClass: TenantAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

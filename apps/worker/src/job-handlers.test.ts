@@ -16,5 +16,6 @@ describe('job handlers', () => {
   it('refuses to start when a processor module is missing', () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'facestyle-procs-'));
     expect(() => assertHandlersComplete(empty)).toThrow(/no processor for job kind/);
+    fs.rmSync(empty, { recursive: true, force: true });
   });
 });

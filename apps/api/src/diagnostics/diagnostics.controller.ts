@@ -1,4 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { EventStreamService } from '../events/event-stream.service';
+import { streamResourceEvents } from '../events/sse-response';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { jsonSchemaOf } from '../common/json-schema';
@@ -27,13 +30,18 @@ export class DiagnosticsController {
   constructor(
     private readonly jobs: JobSubmissionService,
     @Inject(RECORDS) private readonly records: ResourceRecordStore,
+    private readonly events: EventStreamService,
   ) {}
 
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Queue an echo job that round-trips through a worker and storage' })
   @ApiBody({ schema: jsonSchemaOf(EchoRequestSchema) })
-  async submit(@Tenant() tenant: string, @Body(new ZodValidationPipe(EchoRequestSchema)) body: z.infer<typeof EchoRequestSchema>): Promise<SubmittedJob> {
+  async submit(
+    @Tenant() tenant: string,
+    @Body(new ZodValidationPipe(EchoRequestSchema)) body: z.infer<typeof EchoRequestSchema>,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<SubmittedJob> {
     const id = newResourceId('diag');
     return this.jobs.submit({
       kind: 'diagnostics-echo',
@@ -42,6 +50,7 @@ export class DiagnosticsController {
       tenant,
       input: body,
       payload: { tenant, id, message: body.message, holdMs: body.holdMs ?? 0 },
+      idempotencyKey,
     });
   }
 
@@ -51,6 +60,14 @@ export class DiagnosticsController {
     const record = await this.records.get('diagnostics', id, tenant);
     if (!record) throw new NotFoundException(`diagnostics job ${id} not found`);
     return record;
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: 'Server-Sent Events: a snapshot, then every change until the job ends' })
+  async stream(@Tenant() tenant: string, @Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    const record = await this.records.get('diagnostics', id, tenant);
+    if (!record) throw new NotFoundException(`diagnostics job ${id} not found`);
+    await streamResourceEvents({ request, response, records: this.records, events: this.events, kind: 'diagnostics', record, view: (r) => r });
   }
 
   @Post(':id/cancel')

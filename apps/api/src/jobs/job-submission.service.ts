@@ -1,7 +1,8 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { JobKind, JobPayload, QUEUE_NAMES } from '@facestyle/core';
 import { JobQueues, ResourceKind, ResourceRecord, ResourceRecordStore } from '@facestyle/infra';
 import { JOB_QUEUES, RECORDS } from '../infrastructure/tokens';
+import { IdempotencyService } from './idempotency.service';
 
 export interface SubmittedJob {
   id: string;
@@ -18,6 +19,7 @@ export class JobSubmissionService {
   constructor(
     @Inject(RECORDS) private readonly records: ResourceRecordStore,
     @Inject(JOB_QUEUES) private readonly queues: JobQueues,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   async submit<K extends JobKind>(args: {
@@ -28,7 +30,11 @@ export class JobSubmissionService {
     input: unknown;
     payload: JobPayload<K>;
     priority?: number;
+    /** `Idempotency-Key` header: a repeat returns the job the first request created. */
+    idempotencyKey?: string;
   }): Promise<SubmittedJob> {
+    const claim = await this.idempotency.claim(args.tenant, args.idempotencyKey, args.id, { kind: args.kind, input: args.input });
+    if (claim?.kind === 'replay') return this.replay(args.resourceKind, claim.resourceId, args.tenant);
     const record = await this.records.create({
       id: args.id,
       tenant: args.tenant,
@@ -41,9 +47,20 @@ export class JobSubmissionService {
       await this.queues.add(args.kind, args.payload, args.id, { priority: args.priority });
     } catch (err) {
       await this.records.delete(args.resourceKind, args.id, args.tenant).catch(() => undefined);
+      if (claim?.kind === 'new') await claim.release().catch(() => undefined);
       throw err;
     }
     return { id: record.id, status: record.status };
+  }
+
+  /** The winner of a concurrent claim may still be writing its record: wait for it briefly. */
+  private async replay(resourceKind: ResourceKind, id: string, tenant: string): Promise<SubmittedJob> {
+    for (let waited = 0; waited < 5_000; waited += 50) {
+      const record = await this.records.get(resourceKind, id, tenant);
+      if (record) return { id: record.id, status: record.status };
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new ConflictException('headers.idempotency-key: the first request with this key is still being processed; retry');
   }
 
   /** Asks the worker to stop (it checks between steps); a job still waiting is removed at once. */

@@ -14,6 +14,7 @@ export interface S3TestServer {
 
 /** A real S3-protocol server on a free loopback port, storing into a temp folder. */
 export async function startS3Server(options: { port?: number; directory?: string } = {}): Promise<S3TestServer> {
+  const owned = options.directory === undefined;
   const directory = options.directory ?? fs.mkdtempSync(path.join(os.tmpdir(), 'facestyle-s3rver-'));
   const server = new S3rver({ port: options.port ?? 0, address: '127.0.0.1', silent: true, directory, resetOnClose: false });
   const address = (await server.run()) as AddressInfo;
@@ -22,7 +23,8 @@ export async function startS3Server(options: { port?: number; directory?: string
     directory,
     port: address.port,
     stop: async () => {
-      await server.close();
+      await server.close().catch(() => undefined);
+      if (owned) fs.rmSync(directory, { recursive: true, force: true });
     },
   };
 }
