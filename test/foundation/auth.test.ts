@@ -32,3 +32,35 @@ describe('API keys and tenants', () => {
     expect((await http(`${stack.baseUrl}/v1/diagnostics/echo/${created.body.id}/cancel`, { method: 'POST', headers: as(BETA) })).status).toBe(404);
   });
 });
+
+describe('rate limiting (Redis-backed, shared by API instances)', () => {
+  it('answers 429 with Retry-After once a tenant exceeds its budget, across two API instances', async () => {
+    const limited = await startTestStack({ env: { FACESTYLE_API_KEYS: `acme:${ACME},beta:${BETA}`, FACESTYLE_RATE_LIMIT_PER_MINUTE: '10' } });
+    // A second API process on the same Redis prefix shares the counter.
+    const { createApiApp } = await import('../../apps/api/src/bootstrap');
+    const { loadConfig } = await import('@facestyle/core');
+    const second = await createApiApp(loadConfig({ ...limited.env }), { logger: false });
+    await second.listen(0, '127.0.0.1');
+    const secondUrl = `http://127.0.0.1:${(second.getHttpServer().address() as { port: number }).port}`;
+    try {
+      // Stay inside one fixed window: start early in a minute.
+      const secondOfMinute = new Date().getSeconds();
+      if (secondOfMinute > 55) await new Promise((r) => setTimeout(r, (61 - secondOfMinute) * 1000));
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const url = i % 2 === 0 ? limited.baseUrl : secondUrl;
+        statuses.push((await http(`${url}/v1/queues`, { headers: as(ACME) })).status);
+      }
+      expect(statuses.slice(0, 10)).toEqual(Array(10).fill(200));
+      const over = await http(`${secondUrl}/v1/queues`, { headers: as(ACME) });
+      expect(over.status).toBe(429);
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(over.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+      // Another tenant has its own budget.
+      expect((await http(`${limited.baseUrl}/v1/queues`, { headers: as(BETA) })).status).toBe(200);
+    } finally {
+      await second.close();
+      await limited.stop();
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '@facestyle/core';
 import { HttpErrorFilter } from './common/http-error.filter';
+import { RateLimitGuard } from './common/rate-limit.guard';
 import { TenantAuthGuard } from './common/tenant-auth.guard';
 import { DatasetsController } from './datasets/datasets.controller';
 import { DatasetsService } from './datasets/datasets.service';
@@ -27,6 +28,8 @@ export class AppModule {
         EventStreamService,
         DatasetsService,
         { provide: APP_GUARD, useClass: TenantAuthGuard },
+        // Runs after authentication: the budget is per tenant.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],
     };

@@ -32,6 +32,8 @@ export interface AppConfig {
   keepFinishedJobs: number;
   /** Prefix of every Redis key (BullMQ queues and records), so deployments can share a Redis. */
   redisPrefix: string;
+  /** Requests per minute per tenant on /v1 routes (0 = unlimited). On by default only with API keys. */
+  rateLimitPerMinute: number;
 }
 
 export const DEFAULT_VGG19_MODEL_URL =
@@ -139,6 +141,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     uploadLimitBytes: intVar(env, 'FACESTYLE_UPLOAD_LIMIT_BYTES', 512 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
     keepFinishedJobs: intVar(env, 'FACESTYLE_KEEP_FINISHED_JOBS', 1000, 0, 1_000_000),
     redisPrefix: prefixVar(env, 'FACESTYLE_REDIS_PREFIX', 'facestyle'),
+    rateLimitPerMinute: intVar(env, 'FACESTYLE_RATE_LIMIT_PER_MINUTE', apiKeys.length > 0 ? 600 : 0, 0, 10_000_000),
   };
 }
 
