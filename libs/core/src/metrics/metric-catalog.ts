@@ -80,6 +80,97 @@ export const METRICS = {
     type: 'gauge',
     labels: [],
   },
+  jobLastProgress: {
+    name: 'facestyle_job_last_progress_timestamp_seconds',
+    help: 'Unix time of the last progress report of each running job (removed when it ends).',
+    type: 'gauge',
+    labels: ['queue', 'job_id'],
+  },
+  trainingLoss: {
+    name: 'facestyle_training_loss',
+    help: 'Triplet loss of the latest step, per running training run.',
+    type: 'gauge',
+    labels: ['run_id'],
+  },
+  trainingStep: {
+    name: 'facestyle_training_step',
+    help: 'Latest completed step, per running training run.',
+    type: 'gauge',
+    labels: ['run_id'],
+  },
+  trainingStepsTotal: {
+    name: 'facestyle_training_steps_total',
+    help: 'Training steps completed by this worker.',
+    type: 'counter',
+    labels: [],
+  },
+  trainingActiveTriplets: {
+    name: 'facestyle_training_active_triplets_ratio',
+    help: 'Share of mined triplets with positive loss in the latest step.',
+    type: 'gauge',
+    labels: ['run_id'],
+  },
+  trainingDistance: {
+    name: 'facestyle_training_pair_distance',
+    help: 'Mean anchor-positive and anchor-negative distance in the latest batch.',
+    type: 'gauge',
+    labels: ['run_id', 'pair'],
+  },
+  trainingEmbeddingSpread: {
+    name: 'facestyle_training_embedding_spread',
+    help: 'Mean distance of the batch embeddings to their centroid; near 0 means collapse.',
+    type: 'gauge',
+    labels: ['run_id'],
+  },
+  trainingStepsPerSecond: {
+    name: 'facestyle_training_steps_per_second',
+    help: 'Training throughput of the running run.',
+    type: 'gauge',
+    labels: ['run_id'],
+  },
+  trainingEvalRocAuc: {
+    name: 'facestyle_training_eval_roc_auc_ratio',
+    help: 'Held-out verification ROC AUC at the latest evaluation.',
+    type: 'gauge',
+    labels: ['run_id'],
+  },
+  trainingEvalEer: {
+    name: 'facestyle_training_eval_eer_ratio',
+    help: 'Held-out equal error rate at the latest evaluation.',
+    type: 'gauge',
+    labels: ['run_id'],
+  },
+  trainingCheckpoints: {
+    name: 'facestyle_training_checkpoints_total',
+    help: 'Checkpoints written by this worker.',
+    type: 'counter',
+    labels: [],
+  },
+  trainingCollapses: {
+    name: 'facestyle_training_collapses_total',
+    help: 'Runs stopped by the collapse/stall detector, by reason (collapse, nan, flat-loss).',
+    type: 'counter',
+    labels: ['reason'],
+  },
+  renderIterationSeconds: {
+    name: 'facestyle_render_iteration_seconds',
+    help: 'Duration of one style-transfer optimisation iteration.',
+    type: 'histogram',
+    labels: [],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32],
+  },
+  renderProgress: {
+    name: 'facestyle_render_progress_ratio',
+    help: 'Iterations done / iterations asked, per running render.',
+    type: 'gauge',
+    labels: ['render_id'],
+  },
+  renderLoss: {
+    name: 'facestyle_render_loss',
+    help: 'Weighted loss terms of the latest iteration, per running render (term: content, style, tv, total).',
+    type: 'gauge',
+    labels: ['render_id', 'term'],
+  },
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricKey = keyof typeof METRICS;
