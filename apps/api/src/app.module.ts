@@ -14,6 +14,8 @@ import { JobSubmissionService } from './jobs/job-submission.service';
 import { EventStreamService } from './events/event-stream.service';
 import { MetricsModule } from './metrics/metrics.module';
 import { QueuesController } from './queues/queues.controller';
+import { RendersController } from './renders/renders.controller';
+import { RendersService } from './renders/renders.service';
 
 @Module({})
 export class AppModule {
@@ -21,12 +23,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(config), HealthModule, MetricsModule],
-      controllers: [QueuesController, DiagnosticsController, DatasetsController],
+      controllers: [QueuesController, DiagnosticsController, DatasetsController, RendersController],
       providers: [
         JobSubmissionService,
         IdempotencyService,
         EventStreamService,
         DatasetsService,
+        RendersService,
         { provide: APP_GUARD, useClass: TenantAuthGuard },
         // Runs after authentication: the budget is per tenant.
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import { MetricsRegistry, ResourceKind, ResourceRecordStore } from '@facestyle/infra';
+import { ProgressMetrics } from './progress-metrics';
 
 /**
  * Mirrors BullMQ job events into the resource records and the metrics (hooks around the work,
@@ -7,12 +8,20 @@ import { MetricsRegistry, ResourceKind, ResourceRecordStore } from '@facestyle/i
  * so a late event never turns a cancelled job back into a running one.
  */
 export class JobLifecycle {
+  private readonly progressMetrics: ProgressMetrics;
+
   constructor(
     private readonly records: ResourceRecordStore,
     private readonly metrics: MetricsRegistry,
     private readonly queueName: string,
     private readonly resourceKind: ResourceKind,
-  ) {}
+  ) {
+    this.progressMetrics = new ProgressMetrics(metrics);
+  }
+
+  progressed(job: Job, progress: unknown): void {
+    this.progressMetrics.record(this.queueName, job.id!, progress);
+  }
 
   async started(job: Job): Promise<void> {
     const now = Date.now();
@@ -59,6 +68,7 @@ export class JobLifecycle {
   }
 
   private observeRun(job: Job, outcome: string): void {
+    this.progressMetrics.forget(this.queueName, job.id!);
     this.metrics.get('jobsFinished').inc({ queue: this.queueName, outcome });
     if (job.processedOn) {
       this.metrics.get('jobRunSeconds').observe({ queue: this.queueName, outcome }, (Date.now() - job.processedOn) / 1000);

@@ -35,13 +35,14 @@ export class WorkerHost {
         prefix: config.redisPrefix,
         concurrency: config.workerConcurrency,
         useWorkerThreads: false,
-        // A lock lost for 30 s (worker killed) hands the job to another worker.
-        lockDuration: 30_000,
-        stalledInterval: 15_000,
+        // A lock not renewed for jobLockMs (worker killed) hands the job to another worker.
+        lockDuration: config.jobLockMs,
+        stalledInterval: Math.max(500, Math.floor(config.jobLockMs / 2)),
         maxStalledCount: 2,
       });
       const guard = (what: string, run: () => Promise<void>) => run().catch((err) => log(`${queueName}: ${what} hook failed: ${(err as Error).message}`));
       worker.on('active', (job: Job) => void guard('active', () => lifecycle.started(job)));
+      worker.on('progress', (job: Job, progress: unknown) => lifecycle.progressed(job, progress));
       worker.on('completed', (job: Job, result: unknown) => void guard('completed', () => lifecycle.completed(job, result)));
       worker.on('failed', (job: Job | undefined, err: Error) => {
         if (job) void guard('failed', () => lifecycle.failed(job, err));

@@ -34,6 +34,11 @@ export interface AppConfig {
   redisPrefix: string;
   /** Requests per minute per tenant on /v1 routes (0 = unlimited). On by default only with API keys. */
   rateLimitPerMinute: number;
+  /**
+   * How long a worker's lock on a job lasts without renewal. A killed worker's job is handed to
+   * another worker after about this long (plus one stalled-job check, half of it).
+   */
+  jobLockMs: number;
 }
 
 export const DEFAULT_VGG19_MODEL_URL =
@@ -141,6 +146,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     uploadLimitBytes: intVar(env, 'FACESTYLE_UPLOAD_LIMIT_BYTES', 512 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
     keepFinishedJobs: intVar(env, 'FACESTYLE_KEEP_FINISHED_JOBS', 1000, 0, 1_000_000),
     redisPrefix: prefixVar(env, 'FACESTYLE_REDIS_PREFIX', 'facestyle'),
+    jobLockMs: intVar(env, 'FACESTYLE_JOB_LOCK_MS', 30_000, 1_000, 600_000),
     rateLimitPerMinute: intVar(env, 'FACESTYLE_RATE_LIMIT_PER_MINUTE', apiKeys.length > 0 ? 600 : 0, 0, 10_000_000),
   };
 }
