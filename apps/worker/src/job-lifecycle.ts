@@ -26,10 +26,13 @@ export class JobLifecycle {
   async started(job: Job): Promise<void> {
     const now = Date.now();
     this.metrics.get('jobWaitSeconds').observe({ queue: this.queueName }, Math.max(0, ((job.processedOn ?? now) - job.timestamp) / 1000));
+    // Counted here, not from BullMQ's attemptsMade: a stalled job (its worker was killed) is
+    // restarted without a failed attempt, but it is still a second run for the user.
+    const previous = (await this.records.get(this.resourceKind, job.id!))?.attempts ?? 0;
     await this.records.transition(this.resourceKind, job.id!, ['queued', 'running'], {
       status: 'running',
       startedAt: new Date(now).toISOString(),
-      attempts: job.attemptsMade + 1,
+      attempts: previous + 1,
     });
   }
 

@@ -10,6 +10,8 @@ export interface RenderProgress {
   stage?: number;
   shape?: [number, number];
   previews?: number[];
+  /** Set when a retried render continued from a saved state at this iteration. */
+  resumedFrom?: number;
 }
 
 export interface RenderResultRecord {
@@ -32,6 +34,7 @@ export interface RenderView {
   secondsPerIteration: number | null;
   etaSeconds: number | null;
   previews: { iteration: number; url: string }[];
+  resumedFrom: number | null;
   output: { url: string; width?: number; height?: number } | null;
   options: unknown;
   error?: string;
@@ -56,6 +59,7 @@ export function renderView(record: ResourceRecord, lossHistory?: unknown[]): Ren
     secondsPerIteration: progress.secondsPerIteration ?? null,
     etaSeconds: record.status === 'running' ? (progress.etaSeconds ?? null) : null,
     previews: (progress.previews ?? []).map((iteration) => ({ iteration, url: `${base}/previews/${iteration}` })),
+    resumedFrom: progress.resumedFrom ?? null,
     output: record.status === 'completed' ? { url: `${base}/output`, width: result.width, height: result.height } : null,
     options: input.options,
     ...(record.error ? { error: record.error } : {}),

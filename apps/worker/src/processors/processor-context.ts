@@ -15,6 +15,10 @@ export interface ProcessorContext {
 
 let context: ProcessorContext | undefined;
 
+// A sandboxed child whose worker died (kill -9) must not keep computing and writing progress for
+// a job that another worker is about to resume: leave when the IPC channel to the parent closes.
+process.on('disconnect', () => process.exit(1));
+
 export function processorContext(): ProcessorContext {
   if (!context) {
     const config = loadConfig();

@@ -61,6 +61,7 @@ export default async function processRenderStyle(job: SandboxedJob): Promise<{ w
   let averageSeconds: number | undefined;
   let lastCancelCheck = 0;
 
+  const resumedFrom = resumeFrom?.iteration;
   const onIteration = async (report: IterationReport) => {
     averageSeconds = averageSeconds === undefined ? report.secondsPerIteration : 0.8 * averageSeconds + 0.2 * report.secondsPerIteration;
     const progress = {
@@ -72,6 +73,7 @@ export default async function processRenderStyle(job: SandboxedJob): Promise<{ w
       stage: report.stage,
       shape: report.shape,
       previews: [...previews].sort((a, b) => a - b),
+      ...(resumedFrom !== undefined ? { resumedFrom } : {}),
     };
     await records.appendHistory('render', id, [{ iteration: report.iteration, ...report.losses }]);
     await records.update('render', id, { progress });
