@@ -16,6 +16,8 @@ import { MetricsModule } from './metrics/metrics.module';
 import { QueuesController } from './queues/queues.controller';
 import { RendersController } from './renders/renders.controller';
 import { RendersService } from './renders/renders.service';
+import { TrainingRunsController } from './training/training-runs.controller';
+import { TrainingRunsService } from './training/training-runs.service';
 
 @Module({})
 export class AppModule {
@@ -23,13 +25,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(config), HealthModule, MetricsModule],
-      controllers: [QueuesController, DiagnosticsController, DatasetsController, RendersController],
+      controllers: [QueuesController, DiagnosticsController, DatasetsController, RendersController, TrainingRunsController],
       providers: [
         JobSubmissionService,
         IdempotencyService,
         EventStreamService,
         DatasetsService,
         RendersService,
+        TrainingRunsService,
         { provide: APP_GUARD, useClass: TenantAuthGuard },
         // Runs after authentication: the budget is per tenant.
         { provide: APP_GUARD, useClass: RateLimitGuard },

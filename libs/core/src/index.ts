@@ -20,3 +20,5 @@ export * from './ml/style/style-renderer';
 export * from './ml/style/vgg-loader';
 export * from './ml/style/vgg-layers';
 export * from './ml/style/style-losses';
+export * from './ml/face/training-options';
+export * from './ml/face/identity-split';

@@ -3,15 +3,17 @@
  * job names and payload schemas. A job kind is a queue; each queue carries one job name.
  */
 import { z } from 'zod';
+import { trainingRunOptionsSchema } from '../ml/face/training-options';
 import { renderOptionsSchema } from '../ml/style/render-options';
 
-export const JOB_KINDS = ['diagnostics-echo', 'render-style'] as const;
+export const JOB_KINDS = ['diagnostics-echo', 'render-style', 'training-run'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** BullMQ queue name per job kind (one queue per kind, so each can be scaled on its own). */
 export const QUEUE_NAMES: Record<JobKind, string> = {
   'diagnostics-echo': 'diagnostics',
   'render-style': 'render',
+  'training-run': 'training',
 };
 
 const tenantId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/);
@@ -35,6 +37,15 @@ export const JOB_PAYLOAD_SCHEMAS = {
       options: renderOptionsSchema,
       /** Storage keys of the checked input images (written by the API before enqueueing). */
       inputs: z.object({ content: storageKey, styles: z.array(storageKey).min(1).max(8) }).strict(),
+    })
+    .strict(),
+  'training-run': z
+    .object({
+      tenant: tenantId,
+      id: resourceId,
+      datasetId: resourceId,
+      /** Resolved options; `validation` names the held-out identities explicitly (chosen by the API). */
+      options: trainingRunOptionsSchema,
     })
     .strict(),
 } satisfies Record<JobKind, z.ZodTypeAny>;
