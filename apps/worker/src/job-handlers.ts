@@ -17,6 +17,7 @@ export interface JobHandler {
 export const JOB_HANDLERS: Record<JobKind, JobHandler> = {
   'diagnostics-echo': { processorFile: 'diagnostics-echo.processor', resourceKind: 'diagnostics' },
   'render-style': { processorFile: 'render-style.processor', resourceKind: 'render' },
+  'training-run': { processorFile: 'training-run.processor', resourceKind: 'training-run' },
 };
 
 /** Absolute path of the compiled processor module of `kind`. */

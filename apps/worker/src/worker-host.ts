@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { AppConfig, JOB_KINDS, JobKind, QUEUE_NAMES } from '@facestyle/core';
 import { MetricsRegistry, ResourceRecordStore } from '@facestyle/infra';
 import { JOB_HANDLERS, processorPath } from './job-handlers';
+import { childPids } from './child-processes';
 import { JobLifecycle } from './job-lifecycle';
 
 export interface WorkerHostOptions {
@@ -63,6 +64,14 @@ export class WorkerHost {
    */
   async stop(graceMs: number): Promise<void> {
     const closing = Promise.all(this.workers.map((w) => w.close()));
+    // Running processors save their state and requeue their job when they get SIGTERM.
+    for (const pid of childPids()) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    }
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
     if ((await Promise.race([closing.then(() => 'closed' as const), timeout])) === 'timeout') {
       await Promise.all(this.workers.map((w) => w.close(true)));

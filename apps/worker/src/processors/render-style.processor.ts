@@ -21,6 +21,7 @@ import { UnrecoverableError } from 'bullmq';
 import { cachedModelFiles } from '../models/cached-model-files';
 import { parseJobInput } from './job-input';
 import { processorContext } from './processor-context';
+import { requeueForShutdown, shutdownRequested } from './shutdown-signal';
 
 let vgg: { url: string; model: tf.LayersModel } | undefined;
 
@@ -42,7 +43,7 @@ export interface RenderProgressEvent {
   losses: { content: number; style: number; tv: number; total: number };
 }
 
-export default async function processRenderStyle(job: SandboxedJob): Promise<{ width: number; height: number; iterations: number; cancelled?: boolean }> {
+export default async function processRenderStyle(job: SandboxedJob, token?: string): Promise<{ width: number; height: number; iterations: number; cancelled?: boolean }> {
   const payload = parseJobInput('render-style', job.data);
   const { config, store, records } = processorContext();
   await startBackend(config.tfBackend);
@@ -95,6 +96,7 @@ export default async function processRenderStyle(job: SandboxedJob): Promise<{ w
           await store.put(stateKey, serializeRenderState(state));
         },
         shouldStop: async () => {
+          if (shutdownRequested()) return true;
           // One HGET per iteration is cheap next to a VGG pass, but skip it for tiny fast renders.
           if (Date.now() - lastCancelCheck < 200) return false;
           lastCancelCheck = Date.now();
@@ -111,6 +113,10 @@ export default async function processRenderStyle(job: SandboxedJob): Promise<{ w
     styles.forEach((s) => s.dispose());
   }
 
+  if (result.status === 'stopped' && shutdownRequested()) {
+    await store.put(stateKey, serializeRenderState(result.state));
+    await requeueForShutdown(job, token, `state saved at iteration ${result.iteration}, the render resumes from it`);
+  }
   const [height, width] = result.shape;
   const stopped = result.status === 'stopped';
   if (stopped) {

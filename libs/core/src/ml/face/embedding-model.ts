@@ -1,0 +1,100 @@
+/**
+ * The face-embedding CNN: `depth` blocks of [3×3 conv → batch norm → ReLU] × convsPerBlock
+ * followed by 2×2 max pooling (filters double per block, starting at `width`), then a
+ * flatten → dense projection to `embeddingDim` and an L2 normalisation, so embeddings
+ * lie on the unit sphere and Euclidean distances are in [0, 2]. No I/O here.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import { L2Normalization } from './l2-normalization-layer';
+import { SeededRandom } from './seeded-random';
+import { unfoldedConv2d } from './unfolded-conv2d';
+
+export type ConvolutionImplementation =
+  /** Stock Conv2D layers: fastest where the backend has a fast filter gradient (native TF, wasm+Facestyle kernels). */
+  | 'conv2d'
+  /** im2col with stock layers (see unfolded-conv2d.ts): fast gradients on stock cpu and wasm backends. */
+  | 'unfolded';
+
+export interface EmbeddingModelSpec {
+  /** Square input side in pixels. */
+  inputSize: number;
+  /** 1 = greyscale, 3 = RGB. */
+  channels: 1 | 3;
+  /** Filters of the first block; each later block doubles them. */
+  width: number;
+  /** Number of conv blocks; each halves the resolution (inputSize must stay ≥ 2^depth). */
+  depth: number;
+  /** Convolutions per block. */
+  convsPerBlock: number;
+  /** Output dimension. */
+  embeddingDim: number;
+  /** Batch normalisation after every convolution (keeps a random-init network from collapsing). */
+  batchNorm: boolean;
+  convolution: ConvolutionImplementation;
+  /** Seed of the weight initialisers. */
+  seed: number;
+}
+
+export const DEFAULT_EMBEDDING_MODEL: EmbeddingModelSpec = {
+  inputSize: 64,
+  channels: 1,
+  width: 16,
+  depth: 4,
+  convsPerBlock: 1,
+  embeddingDim: 64,
+  batchNorm: true,
+  convolution: 'unfolded',
+  seed: 1,
+};
+
+/** Builds an untrained embedding model: input [batch, inputSize, inputSize, channels] → [batch, embeddingDim]. */
+export function buildEmbeddingModel(spec: EmbeddingModelSpec): tf.LayersModel {
+  validateSpec(spec);
+  const seeds = new SeededRandom(spec.seed);
+  const input = tf.input({ shape: [spec.inputSize, spec.inputSize, spec.channels], name: 'face' });
+  let x: tf.SymbolicTensor = input;
+  for (let block = 1; block <= spec.depth; block++) {
+    const filters = spec.width * 2 ** (block - 1);
+    for (let conv = 1; conv <= spec.convsPerBlock; conv++) {
+      const name = `block${block}_conv${conv}`;
+      const kernelInitializer = tf.initializers.heNormal({ seed: seeds.nextSeed() });
+      // With batch norm right after, a conv bias would only be cancelled by the mean subtraction.
+      const useBias = !spec.batchNorm;
+      x =
+        spec.convolution === 'conv2d'
+          ? (tf.layers
+              .conv2d({ filters, kernelSize: 3, padding: 'same', useBias, kernelInitializer, name })
+              .apply(x) as tf.SymbolicTensor)
+          : unfoldedConv2d(x, { filters, useBias, kernelInitializer, name });
+      if (spec.batchNorm) {
+        x = tf.layers.batchNormalization({ momentum: 0.9, name: `${name}_bn` }).apply(x) as tf.SymbolicTensor;
+      }
+      x = tf.layers.reLU({ name: `${name}_relu` }).apply(x) as tf.SymbolicTensor;
+    }
+    x = tf.layers.maxPooling2d({ poolSize: 2, name: `block${block}_pool` }).apply(x) as tf.SymbolicTensor;
+  }
+  x = tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers
+    .dense({
+      units: spec.embeddingDim,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.nextSeed() }),
+      name: 'projection',
+    })
+    .apply(x) as tf.SymbolicTensor;
+  const embedding = new L2Normalization({ name: 'l2_normalize' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: embedding, name: 'face_embedding' });
+}
+
+function validateSpec(spec: EmbeddingModelSpec): void {
+  const positive: (keyof EmbeddingModelSpec)[] = ['inputSize', 'width', 'depth', 'convsPerBlock', 'embeddingDim'];
+  for (const key of positive) {
+    const value = spec[key];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      throw new RangeError(`embedding model: ${key} must be a positive integer, got ${String(value)}`);
+    }
+  }
+  if (spec.inputSize < 2 ** spec.depth) {
+    throw new RangeError(`embedding model: inputSize ${spec.inputSize} is too small for depth ${spec.depth} (needs ≥ ${2 ** spec.depth})`);
+  }
+}
