@@ -67,6 +67,8 @@ describe('ResourceRecordStore (real Redis)', () => {
     await store.appendHistory('training-run', 'run_h', [{ step: 3, loss: 0.3 }]);
     await store.truncateHistory('training-run', 'run_h', 2);
     expect(await store.history('training-run', 'run_h')).toEqual([{ step: 1, loss: 0.5 }, { step: 2, loss: 0.4 }]);
+    await store.truncateHistory('training-run', 'run_h', 0);
+    expect(await store.history('training-run', 'run_h')).toEqual([]);
     await expect.poll(() => events.length).toBe(2);
     expect(JSON.parse(events[0])).toMatchObject({ type: 'history', entries: [{ step: 1 }, { step: 2 }] });
     await subscriber.quit();

@@ -138,9 +138,11 @@ export class ResourceRecordStore {
       .exec();
   }
 
-  /** Drops history entries from index `fromIndex` on (used when a resumed job rewinds). */
+  /** Keeps the first `keepCount` history entries (used when a resumed job rewinds). */
   async truncateHistory(kind: ResourceKind, id: string, keepCount: number): Promise<void> {
-    await this.redis.ltrim(this.historyKey(kind, id), 0, keepCount - 1);
+    // LTRIM 0 -1 would keep everything: keeping none is a DEL.
+    if (keepCount <= 0) await this.redis.del(this.historyKey(kind, id));
+    else await this.redis.ltrim(this.historyKey(kind, id), 0, keepCount - 1);
   }
 
   async history<T = unknown>(kind: ResourceKind, id: string): Promise<T[]> {
