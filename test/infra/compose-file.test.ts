@@ -72,10 +72,11 @@ describe('docker-compose.yml', () => {
     const datasource = parse(fs.readFileSync(path.join(REPO_ROOT, 'infra/grafana/provisioning/datasources/prometheus.yml'), 'utf8'));
     const uid = datasource.datasources[0].uid;
     const dashboards = fs.readdirSync(path.join(REPO_ROOT, 'infra/grafana/dashboards')).filter((f) => f.endsWith('.json'));
-    expect(dashboards.length).toBeGreaterThan(0);
+    expect(dashboards.sort()).toEqual(['queues-workers.json', 'renders.json', 'training.json']);
     for (const file of dashboards) {
       const dashboard = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'infra/grafana/dashboards', file), 'utf8'));
       for (const panel of dashboard.panels) expect(panel.datasource?.uid, `${file} panel ${panel.title}`).toBe(uid);
+      for (const variable of dashboard.templating?.list ?? []) expect(variable.datasource?.uid, `${file} variable ${variable.name}`).toBe(uid);
     }
   });
 

@@ -30,8 +30,14 @@ export class ProgressMetrics {
   record(queue: string, jobId: string, progress: unknown): void {
     if (typeof progress !== 'object' || progress === null || !('type' in progress)) return;
     const event = progress as ProgressEvent;
-    this.metrics.get('jobLastProgress').set({ queue, job_id: jobId }, Date.now() / 1000);
     const m = this.metrics;
+    m.get('jobLastProgress').set({ queue, job_id: jobId }, Date.now() / 1000);
+    // TF.js runs in the sandboxed child; it reports its tensor memory with each event.
+    const memory = (progress as { memory?: { numTensors: number; numBytes: number } }).memory;
+    if (memory) {
+      m.get('tfTensors').set(memory.numTensors);
+      m.get('tfBytes').set(memory.numBytes);
+    }
     switch (event.type) {
       case 'render-iteration':
         if (event.iteration > 0) m.get('renderIterationSeconds').observe(event.seconds);

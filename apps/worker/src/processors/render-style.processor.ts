@@ -20,6 +20,7 @@ import {
 import { UnrecoverableError } from 'bullmq';
 import { cachedModelFiles } from '../models/cached-model-files';
 import { parseJobInput } from './job-input';
+import { tensorMemory } from './tensor-memory';
 import { processorContext } from './processor-context';
 import { requeueForShutdown, shutdownRequested } from './shutdown-signal';
 
@@ -41,6 +42,7 @@ export interface RenderProgressEvent {
   iterations: number;
   seconds: number;
   losses: { content: number; style: number; tv: number; total: number };
+  memory: { numTensors: number; numBytes: number };
 }
 
 export default async function processRenderStyle(job: SandboxedJob, token?: string): Promise<{ width: number; height: number; iterations: number; cancelled?: boolean }> {
@@ -78,7 +80,14 @@ export default async function processRenderStyle(job: SandboxedJob, token?: stri
     };
     await records.appendHistory('render', id, [{ iteration: report.iteration, ...report.losses }]);
     await records.update('render', id, { progress });
-    const event: RenderProgressEvent = { type: 'render-iteration', iteration: report.iteration, iterations: report.iterations, seconds: report.secondsPerIteration, losses: report.losses };
+    const event: RenderProgressEvent = {
+      type: 'render-iteration',
+      iteration: report.iteration,
+      iterations: report.iterations,
+      seconds: report.secondsPerIteration,
+      losses: report.losses,
+      memory: tensorMemory(),
+    };
     await job.updateProgress(event as unknown as object);
   };
 

@@ -21,6 +21,7 @@ import {
 import { CheckpointStore } from '../training/checkpoint-store';
 import { trainingEvaluationSummary } from '../training/evaluation-summary';
 import { parseJobInput } from './job-input';
+import { tensorMemory } from './tensor-memory';
 import { processorContext } from './processor-context';
 import { requeueForShutdown, shutdownRequested } from './shutdown-signal';
 
@@ -89,6 +90,7 @@ export default async function processTrainingRun(job: SandboxedJob, token?: stri
         negativeDistance: record.meanNegativeDistance,
         embeddingSpread: record.embeddingSpread,
         stepsPerSecond: rate,
+        memory: tensorMemory(),
       });
     },
     onEvaluation: async (record: EvaluationRecord) => {
