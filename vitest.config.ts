@@ -28,5 +28,7 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
+    // TF.js advertises its native backend whenever the cpu backend starts; the choice is deliberate here.
+    onConsoleLog: (log) => !log.includes('looks like you are running TensorFlow.js in Node.js'),
   },
 });

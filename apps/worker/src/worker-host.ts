@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { AppConfig, JOB_KINDS, JobKind, QUEUE_NAMES } from '@facestyle/core';
 import { MetricsRegistry, ResourceRecordStore } from '@facestyle/infra';
 import { JOB_HANDLERS, processorPath } from './job-handlers';
-import { childPids } from './child-processes';
+import { stoppingFlagKey } from './stopping-flag';
 import { JobLifecycle } from './job-lifecycle';
 
 export interface WorkerHostOptions {
@@ -63,15 +63,9 @@ export class WorkerHost {
    * left to the stalled-job check, which hands them to another worker.
    */
   async stop(graceMs: number): Promise<void> {
+    // Running processors poll this flag, save their state and requeue their job.
+    await this.options.connection.set(stoppingFlagKey(this.options.config.redisPrefix, process.pid), '1', 'EX', 600).catch(() => undefined);
     const closing = Promise.all(this.workers.map((w) => w.close()));
-    // Running processors save their state and requeue their job when they get SIGTERM.
-    for (const pid of childPids()) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-    }
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
     if ((await Promise.race([closing.then(() => 'closed' as const), timeout])) === 'timeout') {
       await Promise.all(this.workers.map((w) => w.close(true)));

@@ -16,6 +16,8 @@ export const EchoRequestSchema = z
   .object({
     message: z.string().min(1).max(10_000),
     holdMs: z.number().int().min(0).max(60_000).optional(),
+    /** Crash the processing process every time (a poison job), to check a deployment's retry limits. */
+    crash: z.boolean().optional(),
   })
   .strict();
 
@@ -49,7 +51,7 @@ export class DiagnosticsController {
       id,
       tenant,
       input: body,
-      payload: { tenant, id, message: body.message, holdMs: body.holdMs ?? 0 },
+      payload: { tenant, id, message: body.message, holdMs: body.holdMs ?? 0, crash: body.crash ?? false },
       idempotencyKey,
     });
   }

@@ -11,6 +11,7 @@ import { processorContext } from './processor-context';
 export default async function processDiagnosticsEcho(job: SandboxedJob): Promise<{ key: string; bytes: number; cancelled?: boolean }> {
   const payload = parseJobInput('diagnostics-echo', job.data);
   const { store, records } = processorContext();
+  if (payload.crash) process.exit(70);
   // Hold in small slices so a cancel request is honoured within ~100 ms.
   for (let waited = 0; waited < payload.holdMs; waited += 100) {
     if (await records.isCancelRequested('diagnostics', payload.id)) return { key: '', bytes: 0, cancelled: true };

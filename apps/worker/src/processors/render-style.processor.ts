@@ -105,7 +105,7 @@ export default async function processRenderStyle(job: SandboxedJob, token?: stri
           await store.put(stateKey, serializeRenderState(state));
         },
         shouldStop: async () => {
-          if (shutdownRequested()) return true;
+          if (await shutdownRequested()) return true;
           // One HGET per iteration is cheap next to a VGG pass, but skip it for tiny fast renders.
           if (Date.now() - lastCancelCheck < 200) return false;
           lastCancelCheck = Date.now();
@@ -122,7 +122,7 @@ export default async function processRenderStyle(job: SandboxedJob, token?: stri
     styles.forEach((s) => s.dispose());
   }
 
-  if (result.status === 'stopped' && shutdownRequested()) {
+  if (result.status === 'stopped' && (await shutdownRequested())) {
     await store.put(stateKey, serializeRenderState(result.state));
     await requeueForShutdown(job, token, `state saved at iteration ${result.iteration}, the render resumes from it`);
   }

@@ -1,17 +1,23 @@
 import { SandboxedJob, WaitingError } from 'bullmq';
+import { stoppingFlagKey } from '../stopping-flag';
+import { processorContext } from './processor-context';
 
 /**
- * A sandboxed child learns that its worker is shutting down from SIGTERM (the worker passes it
- * on to its children): long jobs then stop at the next step, save their state, and go back to
- * the waiting list — without using up an attempt — so another worker resumes them.
+ * A sandboxed child learns that its worker is shutting down from a Redis flag the worker sets
+ * (`<prefix>:stopping:<host>:<worker pid>`), not from a signal: the queue library's child already
+ * uses SIGTERM to mean "finish and exit", which would race with a job's own stop. Long jobs poll
+ * the flag between steps, save their state and go back to the waiting list — without using up
+ * an attempt — so another worker resumes them.
  */
-let requested = false;
-process.on('SIGTERM', () => {
-  requested = true;
-});
+let lastCheck = 0;
+let stopping = false;
 
-export function shutdownRequested(): boolean {
-  return requested;
+export async function shutdownRequested(): Promise<boolean> {
+  if (stopping || Date.now() - lastCheck < 500) return stopping;
+  lastCheck = Date.now();
+  const { redis, config } = processorContext();
+  stopping = (await redis.exists(stoppingFlagKey(config.redisPrefix, process.ppid))) === 1;
+  return stopping;
 }
 
 /** Puts the job back in the queue and ends this run of it (BullMQ's WaitingError protocol). */

@@ -106,7 +106,7 @@ export default async function processTrainingRun(job: SandboxedJob, token?: stri
       await job.updateProgress({ type: 'training-checkpoint', step: checkpoint.step });
     },
     shouldStop: async () => {
-      if (shutdownRequested()) {
+      if (await shutdownRequested()) {
         stoppedBy = 'shutdown';
         return true;
       }

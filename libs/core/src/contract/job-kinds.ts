@@ -28,6 +28,8 @@ export const JOB_PAYLOAD_SCHEMAS = {
       message: z.string().max(10_000),
       /** Milliseconds the job holds the worker, to exercise long-job paths. */
       holdMs: z.number().int().min(0).max(60_000).default(0),
+      /** Ends the processing process abruptly, to exercise the poison-job path (retries, then failed). */
+      crash: z.boolean().default(false),
     })
     .strict(),
   'render-style': z

@@ -6,15 +6,19 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+import { CompositeBatchNormalization } from './composite-batch-normalization';
+import { CompositeGradientConv2D } from './composite-gradient-conv2d';
 import { L2Normalization } from './l2-normalization-layer';
 import { SeededRandom } from './seeded-random';
-import { unfoldedConv2d } from './unfolded-conv2d';
 
-export type ConvolutionImplementation =
-  /** Stock Conv2D layers: fastest where the backend has a fast filter gradient (native TF, wasm+Facestyle kernels). */
-  | 'conv2d'
-  /** im2col with stock layers (see unfolded-conv2d.ts): fast gradients on stock cpu and wasm backends. */
-  | 'unfolded';
+export type LayerImplementation =
+  /** Stock Conv2D and BatchNormalization: for backends with fast gradient kernels (native TF, wasm + Facestyle kernels). */
+  | 'stock'
+  /**
+   * The same maths and weight layout with gradients built from fast forward ops
+   * (CompositeGradientConv2D, CompositeBatchNormalization): fast on the stock cpu and wasm backends.
+   */
+  | 'composite';
 
 export interface EmbeddingModelSpec {
   /** Square input side in pixels. */
@@ -31,7 +35,8 @@ export interface EmbeddingModelSpec {
   embeddingDim: number;
   /** Batch normalisation after every convolution (keeps a random-init network from collapsing). */
   batchNorm: boolean;
-  convolution: ConvolutionImplementation;
+  /** Which layer classes implement convolution and batch norm (weights are interchangeable). */
+  implementation: LayerImplementation;
   /** Seed of the weight initialisers. */
   seed: number;
 }
@@ -44,7 +49,7 @@ export const DEFAULT_EMBEDDING_MODEL: EmbeddingModelSpec = {
   convsPerBlock: 1,
   embeddingDim: 64,
   batchNorm: true,
-  convolution: 'unfolded',
+  implementation: 'composite',
   seed: 1,
 };
 
@@ -56,19 +61,20 @@ export function buildEmbeddingModel(spec: EmbeddingModelSpec): tf.LayersModel {
   let x: tf.SymbolicTensor = input;
   for (let block = 1; block <= spec.depth; block++) {
     const filters = spec.width * 2 ** (block - 1);
-    for (let conv = 1; conv <= spec.convsPerBlock; conv++) {
-      const name = `block${block}_conv${conv}`;
+    for (let index = 1; index <= spec.convsPerBlock; index++) {
+      const name = `block${block}_conv${index}`;
       const kernelInitializer = tf.initializers.heNormal({ seed: seeds.nextSeed() });
       // With batch norm right after, a conv bias would only be cancelled by the mean subtraction.
       const useBias = !spec.batchNorm;
-      x =
-        spec.convolution === 'conv2d'
-          ? (tf.layers
-              .conv2d({ filters, kernelSize: 3, padding: 'same', useBias, kernelInitializer, name })
-              .apply(x) as tf.SymbolicTensor)
-          : unfoldedConv2d(x, { filters, useBias, kernelInitializer, name });
+      const stock = spec.implementation === 'stock';
+      const conv = stock
+        ? tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias, kernelInitializer, name })
+        : new CompositeGradientConv2D({ filters, kernelSize: 3, useBias, kernelInitializer, name });
+      x = conv.apply(x) as tf.SymbolicTensor;
       if (spec.batchNorm) {
-        x = tf.layers.batchNormalization({ momentum: 0.9, name: `${name}_bn` }).apply(x) as tf.SymbolicTensor;
+        const bnArgs = { momentum: 0.9, epsilon: 1e-3, name: `${name}_bn` };
+        const bn = stock ? tf.layers.batchNormalization(bnArgs) : new CompositeBatchNormalization(bnArgs);
+        x = bn.apply(x) as tf.SymbolicTensor;
       }
       x = tf.layers.reLU({ name: `${name}_relu` }).apply(x) as tf.SymbolicTensor;
     }

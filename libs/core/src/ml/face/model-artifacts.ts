@@ -5,7 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-// Registers the custom layer so topologies that name it can be deserialised.
+// Register the custom layers so topologies that name them can be deserialised.
+import './composite-batch-normalization';
+import './composite-gradient-conv2d';
 import './l2-normalization-layer';
 
 export interface ModelSnapshot {

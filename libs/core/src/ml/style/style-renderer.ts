@@ -33,7 +33,7 @@ export interface IterationReport {
   iteration: number;
   iterations: number;
   losses: LossTerms<number>;
-  /** Wall time of the iteration just finished (for iteration 0, of the first evaluation). */
+  /** Wall time since the previous report (for the first report: set-up and the first evaluation). */
   secondsPerIteration: number;
   /** Index of the coarse-to-fine scale, and that scale's `[height, width]`. */
   stage: number;
@@ -68,8 +68,8 @@ export interface RenderResult {
   /** The same image as float 0..255 RGB, row-major `height·width·3`. */
   pixels: Float32Array;
   shape: [number, number];
-  /** The last reported losses. */
-  losses: LossTerms<number>;
+  /** The last reported losses (undefined only if stopped before the first evaluation). */
+  losses: LossTerms<number> | undefined;
   lossHistory: LossTerms<number>[];
   /** Where the render stands; pass as `resumeFrom` to continue a stopped render. */
   state: RenderState;
@@ -128,7 +128,6 @@ export async function renderStyle(inputs: RenderInputs, hooks: RenderHooks = {},
       stageIndex = stage.index;
       stageContent = resizeImage(content, stage.shape);
       image ??= initialImage(options.init, stageContent, seed);
-      adam ??= initialAdamState([...stage.shape, 3]);
       const styleSize = Math.round(stage.longSide * options.styleScale);
       const grams = blendedStyleGrams(extractor, styles, blend, styleSize, large.maxTilePixels);
       const objective = new RenderObjective(extractor, stageContent, grams, weights, stage.tiles, large.tileOverlap);
