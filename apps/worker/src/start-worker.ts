@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { AppConfig, startBackend } from '@facestyle/core';
+import { AppConfig, RetryingObjectStore, startBackend } from '@facestyle/core';
 import { assertNoEviction, createBlockingRedis, createObjectStore, MetricsRegistry, ResourceRecordStore, waitForRedis } from '@facestyle/infra';
 import { assertHandlersComplete } from './job-handlers';
 import { listeningPort, startMetricsServer } from './metrics-server';
@@ -19,7 +19,8 @@ export async function startWorker(config: AppConfig, options: { graceMs?: number
   connection.on('error', () => undefined);
   await waitForRedis(connection, 15_000);
   await assertNoEviction(connection);
-  const store = createObjectStore(config.storage);
+  // Waits (with backoff) for a store that is still starting, e.g. MinIO next to the worker.
+  const store = new RetryingObjectStore(createObjectStore(config.storage));
   await store.ensureReady();
   const metrics = new MetricsRegistry({ defaultLabels: { component: 'worker' } });
   // The backend runs in each sandboxed child; the parent reports which one the children will get.

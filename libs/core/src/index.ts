@@ -32,3 +32,4 @@ export * from './ml/face/verification-metrics';
 export * from './ml/face/evaluation';
 export * from './ml/face/embedding-model';
 export * from './ml/face/distances';
+export * from './storage/retrying-object-store';

@@ -2,7 +2,7 @@
  * What a sandboxed processor needs, built once per child process from the same validated config
  * as its parent (the child inherits the environment): storage, records and the Redis behind them.
  */
-import { AppConfig, loadConfig, ObjectStore } from '@facestyle/core';
+import { AppConfig, loadConfig, ObjectStore, RetryingObjectStore } from '@facestyle/core';
 import { createBlockingRedis, createObjectStore, ResourceRecordStore } from '@facestyle/infra';
 import type { Redis } from 'ioredis';
 
@@ -24,7 +24,11 @@ export function processorContext(): ProcessorContext {
     const config = loadConfig();
     const redis = createBlockingRedis(config.redisUrl);
     redis.on('error', () => undefined);
-    context = { config, redis, store: createObjectStore(config.storage), records: new ResourceRecordStore(redis, config.redisPrefix) };
+    // Jobs ride out a storage outage (retries with backoff) instead of failing their attempt.
+    const store = new RetryingObjectStore(createObjectStore(config.storage), undefined, (operation, attempt, err) =>
+      console.warn(`storage: ${operation} failed (${err.message}); retry ${attempt}`),
+    );
+    context = { config, redis, store, records: new ResourceRecordStore(redis, config.redisPrefix) };
   }
   return context;
 }

@@ -1,0 +1,79 @@
+/**
+ * Facestyle's kernels for the TF.js wasm backend: the gradients that training and style transfer
+ * need, routed through XNNPACK's fast forward convolution and GEMM (see each kernel's file).
+ *
+ * Importing this module registers `installFastWasmKernels` with the backend choice, which calls it
+ * right after `tf.setBackend('wasm')`; tests and benchmarks may call it (and `uninstall…`) directly.
+ */
+import { getKernel, KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { setWasmKernelInstaller } from '../backend/backend-choice';
+import { batchMatMulConfig } from './batch-mat-mul';
+import { castConfig } from './cast';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
+import { fusedMatMulConfig } from './fused-mat-mul';
+import { identityConfig } from './identity';
+import { maxPoolGradConfig } from './max-pool-grad';
+import { meanConfig } from './mean';
+import { sumConfig } from './sum';
+import { tileConfig } from './tile';
+import { captureStockKernel, stockKernel, WASM } from './wasm-kernel-context';
+import { wasmThreadCount } from './wasm-threads';
+
+export { requestWasmThreads, wasmThreadCount, wasmThreadsError } from './wasm-threads';
+
+/** The variant label reported by the backend choice (`@tensorflow/tfjs-backend-wasm (facestyle-kernels)`). */
+export const FAST_WASM_KERNELS = 'facestyle-kernels';
+
+/** Every kernel this module adds or replaces. */
+export const FAST_WASM_KERNEL_CONFIGS: readonly KernelConfig[] = [
+  conv2dBackpropInputConfig,
+  conv2dBackpropFilterConfig,
+  maxPoolGradConfig,
+  batchMatMulConfig,
+  fusedMatMulConfig,
+  tileConfig,
+  sumConfig,
+  meanConfig,
+  identityConfig,
+  castConfig,
+];
+
+let installed = false;
+
+/**
+ * Registers the fast kernels for the wasm backend (idempotent) and returns the variant label,
+ * with the XNNPACK thread count when it is more than one.
+ */
+export function installFastWasmKernels(): string {
+  if (!installed) {
+    loadWasmPackage();
+    for (const config of FAST_WASM_KERNEL_CONFIGS) {
+      captureStockKernel(config.kernelName);
+      if (getKernel(config.kernelName, WASM)) unregisterKernel(config.kernelName, WASM);
+      registerKernel(config);
+    }
+    installed = true;
+  }
+  const threads = wasmThreadCount();
+  return threads > 1 ? `${FAST_WASM_KERNELS}, ${threads} threads` : FAST_WASM_KERNELS;
+}
+
+/** Puts the stock wasm kernels back (for benchmarks and tests that compare the two). */
+export function uninstallFastWasmKernels(): void {
+  if (!installed) return;
+  for (const config of FAST_WASM_KERNEL_CONFIGS) {
+    unregisterKernel(config.kernelName, WASM);
+    const stock = stockKernel(config.kernelName);
+    if (stock) registerKernel(stock);
+  }
+  installed = false;
+}
+
+/** The stock kernels must be registered before they are captured, or they would later overwrite ours. */
+function loadWasmPackage(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('@tensorflow/tfjs-backend-wasm');
+}
+
+setWasmKernelInstaller(installFastWasmKernels);

@@ -1,0 +1,64 @@
+/** BatchMatMul and _FusedMatMul on wasm (Facestyle kernels) against the cpu backend. */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, it } from 'vitest';
+import { expectClose, expectKernelMatchesCpu, randomInput, runOn, startBothBackends } from './testing/backend-comparison';
+
+interface Case {
+  a: number[];
+  b: number[];
+  transposeA: boolean;
+  transposeB: boolean;
+}
+
+const CASES: Case[] = [];
+for (const transposeA of [false, true]) {
+  for (const transposeB of [false, true]) {
+    const [m, k, n] = [5, 7, 3];
+    const a = transposeA ? [k, m] : [m, k];
+    const b = transposeB ? [n, k] : [k, n];
+    CASES.push({ a, b, transposeA, transposeB });
+    CASES.push({ a: [3, ...a], b: [3, ...b], transposeA, transposeB });
+    CASES.push({ a: [4, ...a], b: [1, ...b], transposeA, transposeB });
+    CASES.push({ a: [1, ...a], b: [2, ...b], transposeA, transposeB });
+  }
+}
+// The Gram matrix of a style layer: Fᵀ F with F = [H·W, C].
+CASES.push({ a: [600, 24], b: [600, 24], transposeA: true, transposeB: false });
+
+beforeAll(startBothBackends);
+
+describe('BatchMatMul on wasm', () => {
+  it.each(CASES.map((c) => [`${c.a} × ${c.b} tA=${c.transposeA} tB=${c.transposeB}`, c] as const))(
+    'matches cpu: %s',
+    async (_, c) => {
+      await expectKernelMatchesCpu(
+        'BatchMatMul',
+        { a: randomInput(c.a, 41), b: randomInput(c.b, 42) },
+        { transposeA: c.transposeA, transposeB: c.transposeB },
+      );
+    },
+  );
+});
+
+describe('_FusedMatMul on wasm', () => {
+  it.each([
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ])('matches cpu with bias and relu, tA=%s tB=%s', async (transposeA, transposeB) => {
+    const a = randomInput(transposeA ? [6, 4] : [4, 6], 51);
+    const b = randomInput(transposeB ? [5, 6] : [6, 5], 52);
+    const bias = randomInput([5], 53);
+    const compute = () =>
+      tf.fused.matMul({
+        a: tf.tensor(a.values, a.shape) as tf.Tensor2D,
+        b: tf.tensor(b.values, b.shape) as tf.Tensor2D,
+        transposeA,
+        transposeB,
+        bias: tf.tensor(bias.values, bias.shape),
+        activation: 'relu',
+      });
+    expectClose(await runOn('wasm', compute), await runOn('cpu', compute));
+  });
+});
