@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { DatasetManifest, newResourceId, ObjectNotFoundError, ObjectStore, objectKey, splitByIdentity } from '@facestyle/core';
+import { DatasetManifest, newResourceId, ObjectStore, objectKey, splitByIdentity } from '@facestyle/core';
 import { ResourceRecordStore } from '@facestyle/infra';
 import { OBJECT_STORE, RECORDS } from '../infrastructure/tokens';
 import { JobSubmissionService, SubmittedJob } from '../jobs/job-submission.service';
@@ -86,13 +86,10 @@ export class TrainingRunsService {
       return step;
     }
     if (which !== 'latest' && which !== 'best') throw new BadRequestException('params.step: expected a step number, "latest" or "best"');
-    try {
-      const pointer = JSON.parse((await this.store.get(objectKey('runs', id, 'checkpoints', `${which}.json`))).toString()) as { step: number };
-      return pointer.step;
-    } catch (err) {
-      if (err instanceof ObjectNotFoundError) throw new NotFoundException(`training run ${id} has no ${which} checkpoint yet`);
-      throw err;
-    }
+    // The record lists a checkpoint only after all its files are stored, so it never names a partial one.
+    const step = which === 'latest' ? view.checkpoints.at(-1)?.step : (view.bestStep ?? view.checkpoints.at(-1)?.step);
+    if (step === undefined) throw new NotFoundException(`training run ${id} has no checkpoint yet`);
+    return step;
   }
 
   async checkpointFile(tenant: string, id: string, which: string, file: string): Promise<Readable> {

@@ -31,25 +31,46 @@ export class CheckpointStore {
   }
 
   async index(): Promise<CheckpointIndex> {
+    const index = await this.readJson<CheckpointIndex>('index.json');
+    if (index) return index;
+    // Missing or unreadable (a writer died mid-write on a store without atomic PUTs): rebuild
+    // from the checkpoint folders that are complete.
+    const steps = await this.storedSteps();
+    const all: CheckpointEntry[] = [];
+    for (const step of steps) {
+      const checkpoint = await this.load(step).catch(() => undefined);
+      if (checkpoint) all.push(entryOf(checkpoint, new Date(0).toISOString()));
+    }
+    const ranked = all.filter((c) => c.rocAuc !== null).sort((a, b) => b.rocAuc! - a.rocAuc! || b.step - a.step);
+    return { all, latest: all.at(-1), best: ranked[0] ?? all.at(-1) };
+  }
+
+  /** A JSON object, or undefined when it is missing or not valid JSON (torn write). */
+  private async readJson<T>(name: string): Promise<T | undefined> {
     try {
-      return JSON.parse((await this.store.get(this.key('index.json'))).toString()) as CheckpointIndex;
+      return JSON.parse((await this.store.get(this.key(name))).toString()) as T;
     } catch (err) {
-      if (err instanceof ObjectNotFoundError) return { all: [] };
+      if (err instanceof ObjectNotFoundError || err instanceof SyntaxError) return undefined;
       throw err;
     }
+  }
+
+  /** Steps that have a checkpoint folder, highest first. */
+  private async storedSteps(): Promise<number[]> {
+    const prefix = `${objectKey('runs', this.runId, 'checkpoints')}/`;
+    const steps = new Set<number>();
+    for (const object of await this.store.list(prefix)) {
+      const match = /^(\d+)\//.exec(object.key.slice(prefix.length));
+      if (match) steps.add(Number(match[1]));
+    }
+    return [...steps].sort((a, b) => b - a);
   }
 
   async save(checkpoint: TrainingCheckpoint): Promise<CheckpointIndex> {
     const files = encodeCheckpoint(checkpoint);
     // state.json (with the other files' hashes) last: a checkpoint folder without it is incomplete.
     for (const name of CHECKPOINT_FILE_NAMES) await this.store.put(this.key(checkpoint.step, name), files[name]);
-    const lastEvaluation = checkpoint.evaluations.at(-1);
-    const entry: CheckpointEntry = {
-      step: checkpoint.step,
-      createdAt: new Date().toISOString(),
-      rocAuc: lastEvaluation ? lastEvaluation.metrics.rocAuc : null,
-      threshold: checkpoint.threshold,
-    };
+    const entry = entryOf(checkpoint, new Date().toISOString());
     const previous = await this.index();
     const all = [...previous.all.filter((c) => c.step !== entry.step), entry].sort((a, b) => a.step - b.step);
     const ranked = all.filter((c) => c.rocAuc !== null).sort((a, b) => b.rocAuc! - a.rocAuc! || b.step - a.step);
@@ -66,16 +87,22 @@ export class CheckpointStore {
     return index;
   }
 
-  /** The checkpoint `latest.json` points at, verified; undefined for a run that has none. */
+  /**
+   * The checkpoint `latest.json` points at, verified against its hashes. Should that pointer or
+   * its checkpoint be unreadable, the newest stored checkpoint that verifies is used instead, so
+   * a partial object is never taken for a checkpoint. Undefined for a run that has none.
+   */
   async loadLatest(): Promise<TrainingCheckpoint | undefined> {
-    let pointer: { step: number };
-    try {
-      pointer = JSON.parse((await this.store.get(this.key('latest.json'))).toString());
-    } catch (err) {
-      if (err instanceof ObjectNotFoundError) return undefined;
-      throw err;
+    const pointer = await this.readJson<{ step: number }>('latest.json');
+    if (pointer) {
+      const checkpoint = await this.load(pointer.step).catch(() => undefined);
+      if (checkpoint) return checkpoint;
     }
-    return this.load(pointer.step);
+    for (const step of await this.storedSteps()) {
+      const checkpoint = await this.load(step).catch(() => undefined);
+      if (checkpoint) return checkpoint;
+    }
+    return undefined;
   }
 
   async load(step: number): Promise<TrainingCheckpoint> {
@@ -84,4 +111,9 @@ export class CheckpointStore {
     // decodeCheckpoint checks every file against the hashes in state.json.
     return decodeCheckpoint(files);
   }
+}
+
+function entryOf(checkpoint: TrainingCheckpoint, createdAt: string): CheckpointEntry {
+  const lastEvaluation = checkpoint.evaluations.at(-1);
+  return { step: checkpoint.step, createdAt, rocAuc: lastEvaluation ? lastEvaluation.metrics.rocAuc : null, threshold: checkpoint.threshold };
 }
