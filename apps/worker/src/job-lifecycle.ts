@@ -15,6 +15,7 @@ export class JobLifecycle {
     private readonly metrics: MetricsRegistry,
     private readonly queueName: string,
     private readonly resourceKind: ResourceKind,
+    private readonly retentionSeconds: number,
   ) {
     this.progressMetrics = new ProgressMetrics(metrics);
   }
@@ -46,6 +47,7 @@ export class JobLifecycle {
       result,
       error: null,
     });
+    await this.expire(job);
   }
 
   async failed(job: Job, error: Error): Promise<void> {
@@ -58,12 +60,19 @@ export class JobLifecycle {
         finishedAt: new Date().toISOString(),
         error: error.message,
       });
+      await this.expire(job);
     } else {
       await this.records.transition(this.resourceKind, job.id!, ['queued', 'running'], {
         status: 'queued',
         error: `attempt ${job.attemptsMade} of ${attempts} failed, retrying: ${error.message}`,
       });
     }
+  }
+
+  /** Finished records are kept for the retention period, then Redis drops them. */
+  private async expire(job: Job): Promise<void> {
+    const tenant = (job.data as { tenant?: string }).tenant;
+    if (tenant) await this.records.expireFinished(this.resourceKind, job.id!, tenant, this.retentionSeconds);
   }
 
   stalled(): void {

@@ -30,7 +30,7 @@ export class WorkerHost {
     const log = this.options.log ?? (() => undefined);
     for (const kind of this.options.kinds ?? JOB_KINDS) {
       const queueName = QUEUE_NAMES[kind];
-      const lifecycle = new JobLifecycle(records, metrics, queueName, JOB_HANDLERS[kind].resourceKind);
+      const lifecycle = new JobLifecycle(records, metrics, queueName, JOB_HANDLERS[kind].resourceKind, config.recordRetentionSeconds);
       const worker = new Worker(queueName, processorPath(kind), {
         connection,
         prefix: config.redisPrefix,

@@ -28,7 +28,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, OnApplicati
       { provide: REDIS, useValue: redis },
       { provide: OBJECT_STORE, useValue: createObjectStore(config.storage) },
       { provide: RECORDS, useValue: new ResourceRecordStore(redis, config.redisPrefix) },
-      { provide: JOB_QUEUES, useValue: new JobQueues(redis, { prefix: config.redisPrefix, keepFinishedJobs: config.keepFinishedJobs }) },
+      { provide: JOB_QUEUES, useValue: new JobQueues(redis, { prefix: config.redisPrefix, keepFinishedJobs: config.keepFinishedJobs, retentionSeconds: config.recordRetentionSeconds }) },
       { provide: METRICS_REGISTRY, useValue: new MetricsRegistry({ defaultLabels: { component: 'api' } }) },
     ];
     return { module: InfrastructureModule, providers, exports: providers.map((p) => p.provide) };

@@ -1,7 +1,7 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { JobKind, JobPayload, QUEUE_NAMES } from '@facestyle/core';
+import { AppConfig, JobKind, JobPayload, QUEUE_NAMES } from '@facestyle/core';
 import { JobQueues, ResourceKind, ResourceRecord, ResourceRecordStore } from '@facestyle/infra';
-import { JOB_QUEUES, RECORDS } from '../infrastructure/tokens';
+import { APP_CONFIG, JOB_QUEUES, RECORDS } from '../infrastructure/tokens';
 import { IdempotencyService } from './idempotency.service';
 
 export interface SubmittedJob {
@@ -20,6 +20,7 @@ export class JobSubmissionService {
     @Inject(RECORDS) private readonly records: ResourceRecordStore,
     @Inject(JOB_QUEUES) private readonly queues: JobQueues,
     private readonly idempotency: IdempotencyService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async submit<K extends JobKind>(args: {
@@ -75,6 +76,7 @@ export class JobSubmissionService {
       }
       const now = new Date().toISOString();
       if (await this.records.transition(resourceKind, id, ['queued'], { status: 'cancelled', finishedAt: now })) {
+        await this.records.expireFinished(resourceKind, id, tenant, this.config.recordRetentionSeconds);
         return (await this.records.get(resourceKind, id, tenant))!;
       }
     }

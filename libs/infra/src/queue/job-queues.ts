@@ -10,6 +10,8 @@ export interface JobQueueOptions {
   prefix: string;
   /** Finished jobs kept per queue before BullMQ trims them (records outlive them). */
   keepFinishedJobs: number;
+  /** Finished jobs are also dropped after this many seconds. */
+  retentionSeconds?: number;
 }
 
 /** Transient faults (a worker crash, a storage outage) are retried with backoff; three tries. */
@@ -31,8 +33,8 @@ export class JobQueues {
           prefix: options.prefix,
           defaultJobOptions: {
             ...DEFAULT_JOB_OPTIONS,
-            removeOnComplete: { count: options.keepFinishedJobs },
-            removeOnFail: { count: options.keepFinishedJobs },
+            removeOnComplete: { count: options.keepFinishedJobs, age: options.retentionSeconds },
+            removeOnFail: { count: options.keepFinishedJobs, age: options.retentionSeconds },
           },
         }),
       );

@@ -58,7 +58,7 @@ export class ResourceRecordStore {
       const results = (await pipeline.exec()) ?? [];
       for (const [, hash] of results) {
         const fields = hash as Record<string, string>;
-        if (!fields?.id) continue;
+        if (!fields?.id) continue; // expired; its index entry goes with the next prune
         const record = deserialise(fields);
         if (options.status && record.status !== options.status) continue;
         if (skipped < offset) {
@@ -114,6 +114,19 @@ export class ResourceRecordStore {
       if (result !== null) return true;
     }
     throw new Error(`record ${kind}/${id} kept changing; transition abandoned`);
+  }
+
+  /**
+   * Lets a finished job's record and history expire after `seconds`, and drops index entries
+   * older than that for its kind (the index is a sorted set by creation time).
+   */
+  async expireFinished(kind: ResourceKind, id: string, tenant: string, seconds: number): Promise<void> {
+    await this.redis
+      .multi()
+      .expire(this.recordKey(kind, id), seconds)
+      .expire(this.historyKey(kind, id), seconds)
+      .zremrangebyscore(this.indexKey(tenant, kind), '-inf', `(${Date.now() - seconds * 1000}`)
+      .exec();
   }
 
   async requestCancel(kind: ResourceKind, id: string): Promise<void> {

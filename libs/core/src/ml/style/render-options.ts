@@ -18,15 +18,20 @@ export const RENDER_LIMITS = {
 } as const;
 
 /**
- * Defaults tuned on the VGG19 block3 weights (tubingen × starry_night at 256–512 px), with the
- * 0..255 pixel scale of DESIGN.md: Adam moves pixels by about `learningRate` grey levels a step.
+ * Defaults tuned on the VGG19 block3 weights (tubingen × starry_night at 128–512 px; see
+ * bench/style/render-bench.ts). Only the ratios α:β:γ matter to Adam. Content stays recognisable
+ * with clear brush texture at β/α = 3e-3; β/α = 1e-3 is a light touch, 1e-2 mostly style.
+ * J_tv is a sum over pixels while J_content and J_style are means, so the smoothing a given γ
+ * gives grows with the pixel count (×4 per doubling of `size`); 1e-3 suits 256–512 px.
+ * Adam moves pixels by about `learningRate` grey levels a step (0..255 scale); the loss has
+ * mostly settled after 150–200 steps at 5.
  */
 export const RENDER_DEFAULTS = {
   size: 512,
-  iterations: 300,
+  iterations: 200,
   contentWeight: 1,
-  styleWeight: 1,
-  tvWeight: 1,
+  styleWeight: 3e-3,
+  tvWeight: 1e-3,
   learningRate: 5,
   init: 'content',
   preserveColors: false,

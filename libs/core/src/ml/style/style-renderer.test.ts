@@ -104,6 +104,14 @@ describe('renderStyle', () => {
     [content, style, noise].forEach((t) => t.dispose());
   });
 
+  it('extracts the style targets at size · styleScale', async () => {
+    const result = await render({ iterations: 1, styleScale: 2 });
+    const [content, style] = [resized(fx.tubingen, 32), resized(fx.starryNight, 64)];
+    const ref = await referenceLosses(content, content, style);
+    expect(Math.abs(result.lossHistory[0].style / ref.style - 1)).toBeLessThan(1e-4);
+    [content, style].forEach((t) => t.dispose());
+  });
+
   it('lowers the total loss, reports every iteration, previews on schedule, keeps the event loop alive and leaks no tensors', async () => {
     const reports: IterationReport[] = [];
     const previews: [number, Uint8Array][] = [];

@@ -37,7 +37,7 @@ export function createFeatureExtractor(vgg: tf.LayersModel, overrides?: FeatureL
     overrides,
   );
   const names = [...new Set([...layers.content, ...layers.style.map((s) => s.name)])];
-  const extractor = buildMultiOutputModel(vgg, names);
+  const extractor = cachedMultiOutputModel(vgg, names);
   const contentIndex = layers.content.map((n) => names.indexOf(n));
   const styleIndex = layers.style.map((s) => names.indexOf(s.name));
   return {
@@ -48,6 +48,21 @@ export function createFeatureExtractor(vgg: tf.LayersModel, overrides?: FeatureL
       return { content: contentIndex.map((i) => all[i]), style: styleIndex.map((i) => all[i]) };
     },
   };
+}
+
+/** Graphs already built per model and layer list: re-chaining adds nodes to the shared layers on every call. */
+const graphs = new WeakMap<tf.LayersModel, Map<string, tf.LayersModel>>();
+
+function cachedMultiOutputModel(vgg: tf.LayersModel, names: string[]): tf.LayersModel {
+  const perModel = graphs.get(vgg) ?? new Map<string, tf.LayersModel>();
+  graphs.set(vgg, perModel);
+  const key = names.join(',');
+  let model = perModel.get(key);
+  if (!model) {
+    model = buildMultiOutputModel(vgg, names);
+    perModel.set(key, model);
+  }
+  return model;
 }
 
 /**

@@ -146,6 +146,15 @@ function threadedWorkerClass(): typeof NodeWorker {
       else super(file, options);
     }
 
+    /**
+     * Emscripten refs a worker while it runs a pthread, and XNNPACK's pool threads run for the
+     * life of the process — which would keep Node from ever exiting. The main thread blocks in
+     * wasm while the pool works, so the workers never need the event loop kept alive for them.
+     */
+    override ref(): void {
+      // Deliberately left unreferenced (see above).
+    }
+
     override postMessage(message: unknown, transfer?: Parameters<NodeWorker['postMessage']>[1]): void {
       const m = message as { cmd?: string; urlOrBlob?: unknown } | null;
       if (m && m.cmd === 'load' && typeof m.urlOrBlob !== 'string') {
