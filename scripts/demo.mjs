@@ -14,6 +14,9 @@ const keep = process.argv.includes('--keep');
 const port = process.env.PORT || '3000';
 const baseUrl = `http://127.0.0.1:${port}`;
 const env = { ...process.env, PORT: port, STORAGE_DRIVER: process.env.STORAGE_DRIVER || 'fs', NX_DAEMON: 'false' };
+// Without network access the public VGG19 cannot be fetched: use the truncated weights next to the repo.
+const sharedVgg = path.join(process.env.FACESTYLE_SHARED_DIR || path.resolve(root, '../shared'), 'models/vgg19-block3/model.json');
+if (!env.VGG19_MODEL_URL && fs.existsSync(sharedVgg)) env.VGG19_MODEL_URL = `file://${sharedVgg}`;
 
 function step(message) {
   console.log(`\n▶ ${message}`);

@@ -60,26 +60,27 @@ export default async function processTrainingRun(job: SandboxedJob, token?: stri
   let rate: number | undefined;
   let lastCancelCheck = 0;
   let stoppedBy: 'cancel' | 'shutdown' | undefined;
-  const progress = (step: number, extra: Record<string, unknown> = {}) => ({
+  let lastStep = latest?.lossHistory.at(-1);
+  const progress = (step: number) => ({
     step,
     steps,
+    loss: lastStep?.loss,
+    activeTripletFraction: lastStep?.activeTripletFraction,
     etaSeconds: rate ? Math.round((steps - step) / rate) : undefined,
     stepsPerSecond: rate,
     evaluation: lastEvaluation ? trainingEvaluationSummary(lastEvaluation) : undefined,
     bestStep,
     checkpoints: checkpointList,
     ...(resumedFrom !== undefined ? { resumedFrom } : {}),
-    ...extra,
   });
 
   const result = await trainer.run({
     onStep: async (record: StepRecord) => {
       const stepsPerSecond = 1000 / Math.max(record.stepMs, 1e-3);
       rate = rate === undefined ? stepsPerSecond : 0.9 * rate + 0.1 * stepsPerSecond;
+      lastStep = record;
       await records.appendHistory('training-run', id, historyOf([record], []));
-      await records.update('training-run', id, {
-        progress: progress(record.step, { loss: record.loss, activeTripletFraction: record.activeTripletFraction }),
-      });
+      await records.update('training-run', id, { progress: progress(record.step) });
       await job.updateProgress({
         type: 'training-step',
         step: record.step,
