@@ -112,7 +112,7 @@ export default async function processRenderStyle(job: SandboxedJob, token?: stri
           return records.isCancelRequested('render', id);
         },
       },
-      { resumeFrom, checkpointEvery: pixels > 1_000_000 ? 100 : 25 },
+      { resumeFrom, checkpointEvery: pixels > 1_000_000 ? 100 : 25, large: { maxTilePixels: config.render.maxTilePixels, coarseSize: config.render.coarseSize } },
     );
   } catch (err) {
     if (err instanceof MissingLayerError) throw new UnrecoverableError(err.message);

@@ -41,6 +41,8 @@ export interface AppConfig {
   jobLockMs: number;
   /** Seconds a finished job's record and history are kept (datasets and galleries are kept until deleted). */
   recordRetentionSeconds: number;
+  /** Renders: most pixels in one VGG pass (larger images are tiled with overlap) and the coarsest scale. */
+  render: { maxTilePixels: number; coarseSize: number };
 }
 
 export const DEFAULT_VGG19_MODEL_URL =
@@ -149,6 +151,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     keepFinishedJobs: intVar(env, 'FACESTYLE_KEEP_FINISHED_JOBS', 1000, 0, 1_000_000),
     redisPrefix: prefixVar(env, 'FACESTYLE_REDIS_PREFIX', 'facestyle'),
     jobLockMs: intVar(env, 'FACESTYLE_JOB_LOCK_MS', 30_000, 1_000, 600_000),
+    render: {
+      maxTilePixels: intVar(env, 'RENDER_MAX_TILE_PIXELS', 512 * 512, 32 * 32, 64_000_000),
+      coarseSize: intVar(env, 'RENDER_COARSE_SIZE', 512, 16, 4096),
+    },
     recordRetentionSeconds: intVar(env, 'FACESTYLE_RECORD_RETENTION_SECONDS', 30 * 24 * 3600, 1, 10 * 365 * 24 * 3600),
     rateLimitPerMinute: intVar(env, 'FACESTYLE_RATE_LIMIT_PER_MINUTE', apiKeys.length > 0 ? 600 : 0, 0, 10_000_000),
   };

@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { checkpointFilesIOHandler, decodeCheckpoint, encodeCheckpoint, EmbeddingModelMetadata, sha256 } from './checkpoint-codec';
+import {
+  checkpointFilesIOHandler,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  EmbeddingModelMetadata,
+  loadEmbeddingModel,
+  sha256,
+} from './checkpoint-codec';
 import { initFaceTestBackend } from './testing/test-backend';
 import { tinyTrainingConfig, tinyTrainingData } from './testing/tiny-training';
 import { TrainingCheckpoint } from './training-checkpoint';
@@ -50,5 +57,14 @@ describe('checkpoint codec', () => {
     expect(metadata.preprocessing).toEqual(checkpoint.config.preprocessing);
     tf.dispose([x, expected, actual]);
     model.dispose();
+  });
+
+  it('loads the model for inference with its metadata from model.json and weights.bin alone', async () => {
+    const { 'model.json': modelJson, 'weights.bin': weights } = encodeCheckpoint(checkpoint);
+    const { model, metadata } = await loadEmbeddingModel({ 'model.json': modelJson, 'weights.bin': weights });
+    expect(metadata.threshold).toBe(checkpoint.threshold);
+    expect(model.outputs[0].shape).toEqual([null, 8]);
+    model.dispose();
+    await expect(loadEmbeddingModel({ 'model.json': modelJson })).rejects.toThrow(/weights.bin named by model.json is missing/);
   });
 });

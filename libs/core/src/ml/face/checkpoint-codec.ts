@@ -137,6 +137,22 @@ export function checkpointFilesIOHandler(files: Partial<Record<string, Uint8Arra
   };
 }
 
+/**
+ * Loads the model of a checkpoint for inference, with its preprocessing, distance and
+ * threshold (from model.json's metadata). Only model.json and weights.bin are needed.
+ */
+export async function loadEmbeddingModel(
+  files: Partial<Record<string, Uint8Array>>,
+): Promise<{ model: tf.LayersModel; metadata: EmbeddingModelMetadata }> {
+  const model = await tf.loadLayersModel(checkpointFilesIOHandler(files));
+  const metadata = model.getUserDefinedMetadata() as unknown as EmbeddingModelMetadata | undefined;
+  if (metadata?.format !== CHECKPOINT_FORMAT) {
+    model.dispose();
+    throw new Error('model.json has no Facestyle face-embedding metadata');
+  }
+  return { model, metadata };
+}
+
 /** SHA-256 of bytes, lowercase hex. */
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');

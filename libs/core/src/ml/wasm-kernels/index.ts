@@ -4,8 +4,12 @@
  *
  * Importing this module registers `installFastWasmKernels` with the backend choice, which calls it
  * right after `tf.setBackend('wasm')`; tests and benchmarks may call it (and `uninstall…`) directly.
+ * It also asks for a multi-threaded XNNPACK (one thread per core, at most 4; see wasm-threads.ts),
+ * which takes effect if the wasm backend has not started yet; `requestWasmThreads(1)` before the
+ * backend starts keeps it single-threaded.
  */
 import { getKernel, KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import os from 'node:os';
 import { setWasmKernelInstaller } from '../backend/backend-choice';
 import { batchMatMulConfig } from './batch-mat-mul';
 import { castConfig } from './cast';
@@ -18,7 +22,7 @@ import { meanConfig } from './mean';
 import { sumConfig } from './sum';
 import { tileConfig } from './tile';
 import { captureStockKernel, stockKernel, WASM } from './wasm-kernel-context';
-import { wasmThreadCount } from './wasm-threads';
+import { requestWasmThreads, wasmThreadCount } from './wasm-threads';
 
 export { requestWasmThreads, wasmThreadCount, wasmThreadsError } from './wasm-threads';
 
@@ -72,8 +76,13 @@ export function uninstallFastWasmKernels(): void {
 
 /** The stock kernels must be registered before they are captured, or they would later overwrite ours. */
 function loadWasmPackage(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('@tensorflow/tfjs-backend-wasm');
 }
 
+/** One XNNPACK thread per core, at most 4 (beyond that the gain on these small convolutions is slight). */
+export function defaultWasmThreads(): number {
+  return Math.max(1, Math.min(4, os.availableParallelism()));
+}
+
 setWasmKernelInstaller(installFastWasmKernels);
+requestWasmThreads(defaultWasmThreads());

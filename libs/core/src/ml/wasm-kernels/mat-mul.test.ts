@@ -22,8 +22,13 @@ for (const transposeA of [false, true]) {
     CASES.push({ a: [1, ...a], b: [2, ...b], transposeA, transposeB });
   }
 }
-// The Gram matrix of a style layer: Fᵀ F with F = [H·W, C].
+// The Gram matrix of a style layer: Fᵀ F with F = [H·W, C]; then long inner dimensions in every
+// transpose combination.
 CASES.push({ a: [600, 24], b: [600, 24], transposeA: true, transposeB: false });
+CASES.push({ a: [9000, 12], b: [9000, 12], transposeA: true, transposeB: false });
+CASES.push({ a: [5, 8500], b: [8500, 3], transposeA: false, transposeB: false });
+CASES.push({ a: [1, 5, 8500], b: [1, 3, 8500], transposeA: false, transposeB: true });
+CASES.push({ a: [8500, 5], b: [3, 8500], transposeA: true, transposeB: true });
 
 beforeAll(startBothBackends);
 
@@ -52,8 +57,8 @@ describe('_FusedMatMul on wasm', () => {
     const bias = randomInput([5], 53);
     const compute = () =>
       tf.fused.matMul({
-        a: tf.tensor(a.values, a.shape) as tf.Tensor2D,
-        b: tf.tensor(b.values, b.shape) as tf.Tensor2D,
+        a: tf.tensor2d(a.values, a.shape as [number, number]),
+        b: tf.tensor2d(b.values, b.shape as [number, number]),
         transposeA,
         transposeB,
         bias: tf.tensor(bias.values, bias.shape),

@@ -29,16 +29,16 @@ describe('MaxPoolGrad on wasm', () => {
       // Integer inputs through ReLU: windows with several equal maxima, as after a real ReLU.
       const x = randomInput(c.x, 31, { integers: true });
       const gradient = () =>
-        tf.grad((t: tf.Tensor4D) => tf.sum(tf.mul(tf.maxPool(tf.relu(t), c.filterSize, c.strides, c.pad), dyWeights(t, c))))(
-          tf.tensor4d(x.values, c.x),
-        );
+        tf.grad((t: tf.Tensor) =>
+          tf.sum(tf.mul(tf.maxPool(tf.relu(t as tf.Tensor4D), c.filterSize, c.strides, c.pad), dyWeights(t as tf.Tensor4D, c))),
+        )(tf.tensor4d(x.values, c.x));
       expectClose(await runOn('wasm', gradient), await runOn('cpu', gradient), 1e-6);
     },
   );
 
   it('routes each window gradient to the first maximum', async () => {
     const grad = await runOn('wasm', () =>
-      tf.grad((t: tf.Tensor4D) => tf.sum(tf.maxPool(t, 2, 2, 'valid')))(tf.tensor4d([1, 5, 5, 2], [1, 2, 2, 1])),
+      tf.grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid')))(tf.tensor4d([1, 5, 5, 2], [1, 2, 2, 1])),
     );
     expect(Array.from(grad.values)).toEqual([0, 1, 0, 0]);
   });

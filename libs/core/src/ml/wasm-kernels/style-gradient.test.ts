@@ -20,7 +20,8 @@ function gram(f: tf.Tensor4D): tf.Tensor2D {
   return tf.div(tf.matMul(m, m, true, false), h * w);
 }
 
-function objective(image: tf.Tensor4D): tf.Scalar {
+function objective(input: tf.Tensor): tf.Scalar {
+  const image = input as tf.Tensor4D;
   const w = FILTERS.map((s, i) => tf.tensor4d(seededValues(s.reduce((a, b) => a * b, 1), 91 + i), s));
   const b = FILTERS.map((s, i) => tf.tensor1d(seededValues(s[3], 95 + i)));
   const f1 = tf.relu(tf.add(tf.conv2d(image, w[0], 1, 'same'), b[0])) as tf.Tensor4D;

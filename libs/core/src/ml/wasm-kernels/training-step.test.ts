@@ -41,7 +41,7 @@ async function gradientsOn(backend: 'cpu' | 'wasm', weights: Float32Array[]): Pr
   const out = new Map<string, Float32Array>();
   // Layer names differ between the two models; the order of trainable weights does not.
   const names = model.trainableWeights.map((w) => `${w.originalName.replace(/\d+\//, '/')} [${w.shape}]`);
-  const ordered = model.trainableWeights.map((w) => grads[w.read().name] ?? grads[w.name]);
+  const ordered = model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]);
   for (let i = 0; i < ordered.length; i++) out.set(`${i}:${names[i]}`, (await ordered[i].data()) as Float32Array);
   tf.dispose([value, ...Object.values(grads)]);
   model.dispose();

@@ -61,7 +61,6 @@ export function wasmThreadsError(): string | undefined {
 
 function loadWasmPackage(): WasmPackage | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(WASM_PACKAGE) as WasmPackage;
   } catch {
     return undefined;
@@ -132,7 +131,6 @@ function patchForThreads(threads: number, wasm: WasmPackage): () => void {
 function threadedWorkerClass(): typeof NodeWorker {
   const wasmOut = path.join(path.dirname(require.resolve(`${WASM_PACKAGE}/package.json`)), 'wasm-out');
   const glue = path.join(wasmOut, 'tfjs-backend-wasm-threaded-simd.js');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { wasmWorkerContents } = require(path.join(wasmOut, 'tfjs-backend-wasm-threaded-simd.worker.js')) as {
     wasmWorkerContents: string;
   };

@@ -10,7 +10,6 @@ export type BackendName = 'cpu' | 'wasm';
 
 /** Starts both backends (wasm with the fast kernels) and leaves cpu active. */
 export async function startBothBackends(): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend failed to start');
   installFastWasmKernels();
