@@ -22,4 +22,5 @@ const nx = path.join(root, 'node_modules/.bin/nx');
 const vitest = path.join(root, 'node_modules/.bin/vitest');
 run('build', nx, ['run-many', '-t', 'build', '--outputStyle=static']);
 run('lint', nx, ['run-many', '-t', 'lint', '--outputStyle=static']);
+run('typecheck (tests and benchmarks too)', path.join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json']);
 run('test', vitest, ['run', ...process.argv.slice(2)]);

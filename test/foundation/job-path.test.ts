@@ -9,7 +9,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => stack.stop());
 
-type Record = { status: string; result?: { key: string }; attempts: number; error?: string };
+type EchoRecord = { status: string; result?: { key: string }; attempts: number; error?: string };
 
 describe('a job through API, Redis, two worker processes and storage', () => {
   it('runs every accepted job exactly once, shared by both workers', async () => {
@@ -24,7 +24,7 @@ describe('a job through API, Redis, two worker processes and storage', () => {
       ids.push(body.id);
     }
     const records = await Promise.all(
-      ids.map((id) => pollUntil(() => http<Record>(`${stack.baseUrl}/v1/diagnostics/echo/${id}`), (r) => r.body.status === 'completed', 60_000)),
+      ids.map((id) => pollUntil(() => http<EchoRecord>(`${stack.baseUrl}/v1/diagnostics/echo/${id}`), (r) => r.body.status === 'completed', 60_000)),
     );
     const pids = new Set<number>();
     for (const [i, { body }] of records.entries()) {
@@ -41,10 +41,10 @@ describe('a job through API, Redis, two worker processes and storage', () => {
 
   it('cancels a waiting job at once and a running one within its next check', async () => {
     const running = await http<{ id: string }>(`${stack.baseUrl}/v1/diagnostics/echo`, { method: 'POST', json: { message: 'long', holdMs: 20_000 } });
-    await pollUntil(() => http<Record>(`${stack.baseUrl}/v1/diagnostics/echo/${running.body.id}`), (r) => r.body.status === 'running', 20_000);
-    const cancel = await http<Record>(`${stack.baseUrl}/v1/diagnostics/echo/${running.body.id}/cancel`, { method: 'POST' });
+    await pollUntil(() => http<EchoRecord>(`${stack.baseUrl}/v1/diagnostics/echo/${running.body.id}`), (r) => r.body.status === 'running', 20_000);
+    const cancel = await http<EchoRecord>(`${stack.baseUrl}/v1/diagnostics/echo/${running.body.id}/cancel`, { method: 'POST' });
     expect(cancel.status).toBe(200);
-    const done = await pollUntil(() => http<Record>(`${stack.baseUrl}/v1/diagnostics/echo/${running.body.id}`), (r) => r.body.status === 'cancelled', 5_000);
+    const done = await pollUntil(() => http<EchoRecord>(`${stack.baseUrl}/v1/diagnostics/echo/${running.body.id}`), (r) => r.body.status === 'cancelled', 5_000);
     expect(done.body.status).toBe('cancelled');
   });
 

@@ -8,7 +8,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => stack.stop());
 
-type Record = { status: string; attempts: number; error?: string };
+type JobRecord = { status: string; attempts: number; error?: string };
 
 describe('poison jobs and invalid input (fault 6)', () => {
   it('fails a job that crashes its process every time after bounded attempts, with the reason, while other jobs flow', async () => {
@@ -16,15 +16,15 @@ describe('poison jobs and invalid input (fault 6)', () => {
     const healthy = [];
     for (let i = 0; i < 5; i++) healthy.push((await http<{ id: string }>(`${stack.baseUrl}/v1/diagnostics/echo`, { method: 'POST', json: { message: `ok ${i}` } })).body.id);
     for (const id of healthy) {
-      await pollUntil(() => http<Record>(`${stack.baseUrl}/v1/diagnostics/echo/${id}`), (r) => r.body.status === 'completed', 60_000);
+      await pollUntil(() => http<JobRecord>(`${stack.baseUrl}/v1/diagnostics/echo/${id}`), (r) => r.body.status === 'completed', 60_000);
     }
     // 3 attempts with exponential backoff (2 s, 4 s).
-    const failed = await pollUntil(() => http<Record>(`${stack.baseUrl}/v1/diagnostics/echo/${poison.body.id}`), (r) => r.body.status === 'failed', 60_000, 200);
+    const failed = await pollUntil(() => http<JobRecord>(`${stack.baseUrl}/v1/diagnostics/echo/${poison.body.id}`), (r) => r.body.status === 'failed', 60_000, 200);
     expect(failed.body.attempts).toBe(3);
     expect(failed.body.error).toMatch(/exit code: 70/);
     // The worker survived its child's crashes.
     const after = await http<{ id: string }>(`${stack.baseUrl}/v1/diagnostics/echo`, { method: 'POST', json: { message: 'still alive' } });
-    await pollUntil(() => http<Record>(`${stack.baseUrl}/v1/diagnostics/echo/${after.body.id}`), (r) => r.body.status === 'completed', 30_000);
+    await pollUntil(() => http<JobRecord>(`${stack.baseUrl}/v1/diagnostics/echo/${after.body.id}`), (r) => r.body.status === 'completed', 30_000);
   });
 
   it('fails invalid job input at once, without retries', async () => {

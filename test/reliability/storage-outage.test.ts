@@ -25,7 +25,7 @@ afterAll(async () => {
   await s3?.stop();
 });
 
-type Record = { status: string; attempts: number; result?: { key: string }; error?: string };
+type JobRecord = { status: string; attempts: number; result?: { key: string }; error?: string };
 
 describe('object store outage and latency', () => {
   it('keeps accepted jobs through an outage: /health says so, jobs complete after it', async () => {
@@ -41,11 +41,11 @@ describe('object store outage and latency', () => {
     }
     await new Promise((r) => setTimeout(r, OUTAGE_MS));
     // Still waiting on storage, not failed.
-    for (const id of ids) expect((await http<Record>(`${stack.baseUrl}/v1/diagnostics/echo/${id}`)).body.status).not.toBe('failed');
+    for (const id of ids) expect((await http<JobRecord>(`${stack.baseUrl}/v1/diagnostics/echo/${id}`)).body.status).not.toBe('failed');
     await proxy.goUp();
     const store = new S3ObjectStore({ ...s3.credentials, bucket: 'outage-test', region: 'us-east-1' });
     for (const [i, id] of ids.entries()) {
-      const done = await pollUntil(() => http<Record>(`${stack.baseUrl}/v1/diagnostics/echo/${id}`), (r) => ['completed', 'failed'].includes(r.body.status), 60_000, 200);
+      const done = await pollUntil(() => http<JobRecord>(`${stack.baseUrl}/v1/diagnostics/echo/${id}`), (r) => ['completed', 'failed'].includes(r.body.status), 60_000, 200);
       expect(done.body.error).toBeUndefined();
       expect(done.body).toMatchObject({ status: 'completed', attempts: 1 });
       expect(JSON.parse((await store.get(done.body.result!.key)).toString())).toMatchObject({ message: `during outage ${i}` });
@@ -57,7 +57,7 @@ describe('object store outage and latency', () => {
     proxy.setLatency(300);
     try {
       const { body } = await http<{ id: string }>(`${stack.baseUrl}/v1/diagnostics/echo`, { method: 'POST', json: { message: 'slow' } });
-      const done = await pollUntil(() => http<Record>(`${stack.baseUrl}/v1/diagnostics/echo/${body.id}`), (r) => ['completed', 'failed'].includes(r.body.status), 60_000, 200);
+      const done = await pollUntil(() => http<JobRecord>(`${stack.baseUrl}/v1/diagnostics/echo/${body.id}`), (r) => ['completed', 'failed'].includes(r.body.status), 60_000, 200);
       expect(done.body.status).toBe('completed');
     } finally {
       proxy.setLatency(0);
