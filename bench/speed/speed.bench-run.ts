@@ -1,0 +1,115 @@
+/**
+ * Speed of the product's workloads per TF.js backend, side by side with a PyTorch reference of the
+ * same maths on the same machine in the same run (bench/reference/*.py):
+ *   - one style-transfer iteration (VGG19 to block3, Gram style loss, Adam on the pixels) at 256 and 512 px;
+ *   - one triplet training step of the default embedding CNN (P=16 × K=4, 96×96 greyscale);
+ *   - one embedding inference batch (64 images).
+ * Target: wasm (with Facestyle's kernels) ≤ 3× PyTorch CPU with 2 threads.
+ * SPEED_BACKENDS (default "wasm,cpu"; add "tensorflow" when tfjs-node is installed), SPEED_SIZES (256,512).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { it } from 'vitest';
+import { EmbeddingTrainer, parseTrainingRunOptions, resolveTrainingConfig } from '@facestyle/core';
+import { initBackend } from '../../libs/core/src/ml/backend/backend-choice';
+import '../../libs/core/src/ml/wasm-kernels';
+import { decodeImage, renderSize } from '../../libs/core/src/ml/style/image-io';
+import sharp from 'sharp';
+import { parseRenderOptions } from '../../libs/core/src/ml/style/render-options';
+import { renderStyle } from '../../libs/core/src/ml/style/style-renderer';
+import { loadVggModel } from '../../libs/core/src/ml/style/vgg-loader';
+import { contentImage, styleImage } from '../../test/support/shared-files';
+import { vgg19Block3Dir } from '../../libs/core/src/testing/shared-data';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { runPyTorchReference } from '../support/pytorch-reference';
+import { writeBenchResult } from '../support/bench-results';
+
+const BACKENDS = (process.env.SPEED_BACKENDS ?? 'wasm,cpu').split(',') as ('wasm' | 'cpu' | 'tensorflow')[];
+const SIZES = (process.env.SPEED_SIZES ?? '256,512').split(',').map(Number);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function styleIterationSeconds(size: number, iterations: number): Promise<{ seconds: number; shape: [number, number] }> {
+  const vgg = await loadVggModel((rel) => fs.readFile(path.join(vgg19Block3Dir(), rel)));
+  const content = await decodeImage(contentImage());
+  const style = await decodeImage(styleImage());
+  const times: number[] = [];
+  let shape: [number, number] = [0, 0];
+  await renderStyle(
+    { vgg, content, styles: [style], options: parseRenderOptions({ size, iterations, seed: 1 }) },
+    {
+      onIteration: (r) => {
+        if (r.iteration >= 2) times.push(r.secondsPerIteration);
+        shape = r.shape;
+      },
+    },
+  );
+  vgg.dispose();
+  content.dispose();
+  style.dispose();
+  return { seconds: median(times), shape };
+}
+
+async function tripletStepSeconds(steps: number): Promise<{ trainStepSeconds: number; inferenceBatchSeconds: number }> {
+  const options = parseTrainingRunOptions({ steps, model: { inputSize: 96, channels: 1 }, sampler: { identitiesPerBatch: 16, imagesPerIdentity: 4 } });
+  const config = resolveTrainingConfig(options);
+  const sample = (i: number) => ({ identity: `id${i % 20}`, pixels: new Float32Array(96 * 96).map(() => Math.random()) });
+  const trainer = EmbeddingTrainer.create(config, { train: Array.from({ length: 120 }, (_, i) => sample(i)), validation: [] });
+  const stepTimes: number[] = [];
+  await trainer.run({ onStep: (r) => void (r.step > 2 && stepTimes.push(r.stepMs / 1000)) });
+  const batch = tf.randomUniform([64, 96, 96, 1]);
+  const inferTimes: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const t0 = performance.now();
+    const out = trainer.model.predict(batch) as tf.Tensor;
+    await out.data();
+    out.dispose();
+    if (i >= 1) inferTimes.push((performance.now() - t0) / 1000);
+  }
+  batch.dispose();
+  trainer.dispose();
+  return { trainStepSeconds: median(stepTimes), inferenceBatchSeconds: median(inferTimes) };
+}
+
+it('speed: TF.js backends vs PyTorch', async () => {
+  const results: Record<string, unknown> = {};
+  const pytorch: Record<string, unknown> = {};
+  // PyTorch first, alone on the machine: 2 threads (both cores) and 1 thread.
+  const meta = await sharp(contentImage()).metadata();
+  const shapes = SIZES.map((size) => renderSize([meta.height!, meta.width!], size).join('x'));
+  for (const threads of [2, 1]) {
+    pytorch[`style-${threads}t`] = runPyTorchReference('style_iteration.py', ['--sizes', shapes.join(','), '--iterations', '6', '--threads', String(threads)]);
+    pytorch[`triplet-${threads}t`] = runPyTorchReference('face_embedding_step.py', ['--threads', String(threads), '--steps', '8']);
+  }
+  for (const backend of BACKENDS) {
+    try {
+      const info = await initBackend(backend);
+      const entry: Record<string, unknown> = { provider: info.provider };
+      for (const size of SIZES) {
+        // The pure-JS cpu backend takes minutes per iteration at 512 px: one size is enough to rank it.
+        if (backend === 'cpu' && size > SIZES[0]) continue;
+        entry[`styleIteration${size}`] = await styleIterationSeconds(size, backend === 'cpu' ? 3 : 6);
+      }
+      Object.assign(entry, await tripletStepSeconds(backend === 'cpu' ? 5 : 12));
+      entry.memory = tf.memory().numTensors;
+      results[backend] = entry;
+    } catch (err) {
+      results[backend] = { skipped: (err as Error).message };
+    }
+  }
+  const ratios: Record<string, number | null> = {};
+  const torchStyle = pytorch['style-2t'] as { results?: { seconds_per_iteration: number }[] } | undefined;
+  const torchTriplet = pytorch['triplet-2t'] as { trainStepSeconds?: number; inferenceBatchSeconds?: number } | undefined;
+  const wasm = results.wasm as Record<string, { seconds: number } | number> | undefined;
+  if (wasm && torchTriplet?.trainStepSeconds) {
+    ratios.tripletStepWasmVsTorch2t = Number(((wasm.trainStepSeconds as number) / torchTriplet.trainStepSeconds).toFixed(2));
+    ratios.inferenceWasmVsTorch2t = Number(((wasm.inferenceBatchSeconds as number) / torchTriplet.inferenceBatchSeconds!).toFixed(2));
+  }
+  if (wasm && torchStyle?.results) {
+    SIZES.forEach((size, i) => {
+      const ours = wasm[`styleIteration${size}`] as { seconds: number } | undefined;
+      const theirs = torchStyle.results![i]?.seconds_per_iteration;
+      if (ours && theirs) ratios[`styleIteration${size}WasmVsTorch2t`] = Number((ours.seconds / theirs).toFixed(2));
+    });
+  }
+  writeBenchResult('speed', { backends: results, pytorch, ratios, target: { maxRatioVsTorch2t: 3 } });
+});
