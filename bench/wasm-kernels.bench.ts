@@ -228,7 +228,8 @@ afterAll(() => {
           .join(''),
     );
   }
-  console.log([...lines, '', 'iteration-0 loss J:', ...firstLosses].join('\n'));
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  console.log([...lines, '', 'iteration-0 loss J:', ...firstLosses, '', `load average at the end: ${load}`].join('\n'));
 });
 
 for (const [h, w] of SIZES) {

@@ -105,9 +105,9 @@ def run_size(model, h, w, iterations, weights_abc, lr):
         style_grams = [gram(model(preprocess(style))[n]) for n in STYLE_LAYERS]
     image = content.clone().requires_grad_(True)
     opt = torch.optim.Adam([image], lr=lr, betas=(0.9, 0.999), eps=1e-8)
-    losses, seconds = [], []
+    losses, seconds, cpu = [], [], []
     for _ in range(iterations):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         opt.zero_grad()
         feats = model(preprocess(image))
         j_content = torch.mean((feats[CONTENT_LAYER] - content_target) ** 2)
@@ -119,6 +119,7 @@ def run_size(model, h, w, iterations, weights_abc, lr):
         with torch.no_grad():
             image.clamp_(0, 255)
         seconds.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         losses.append({'total': total.item(), 'content': j_content.item(), 'style': j_style.item(), 'tv': j_tv.item()})
     steady = seconds[2:] if len(seconds) > 3 else seconds
     return {
@@ -127,6 +128,8 @@ def run_size(model, h, w, iterations, weights_abc, lr):
         'iterations': iterations,
         'seconds_per_iteration': statistics.median(steady),
         'seconds_min': min(steady),
+        'cpu_seconds_per_iteration': statistics.median(cpu[2:] if len(cpu) > 3 else cpu),
+        'load_average': os.getloadavg()[0],
         'losses': losses,
     }
 

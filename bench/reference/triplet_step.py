@@ -11,6 +11,7 @@ random. Prints one JSON object.
 """
 import argparse
 import json
+import os
 import statistics
 import time
 
@@ -59,18 +60,21 @@ def main():
     labels = torch.arange(args.identities).repeat_interleave(args.per_identity)
     model = EmbeddingNet()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    seconds, losses = [], []
+    seconds, losses, cpu = [], [], []
     for _ in range(args.steps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         opt.zero_grad()
         loss = batch_hard_triplet_loss(model(x), labels)
         loss.backward()
         opt.step()
         losses.append(loss.item())
         seconds.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     steady = seconds[2:] if len(seconds) > 3 else seconds
     print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'batch': batch, 'size': args.size,
-                      'seconds_per_step': statistics.median(steady), 'seconds_min': min(steady), 'losses': losses}))
+                      'seconds_per_step': statistics.median(steady), 'seconds_min': min(steady),
+                      'cpu_seconds_per_step': statistics.median(cpu[2:] if len(cpu) > 3 else cpu),
+                      'load_average': os.getloadavg()[0], 'losses': losses}))
 
 
 if __name__ == '__main__':
