@@ -1,18 +1,8 @@
-import { ConfigError, loadConfig } from '@facestyle/core';
+import { loadConfigOrExit } from '@facestyle/core';
 import { startWorker } from './start-worker';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`facestyle worker: invalid configuration: ${err.message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  const worker = await startWorker(config);
+  const worker = await startWorker(loadConfigOrExit('facestyle worker'));
   const shutdown = (signal: string) => {
     console.log(`facestyle worker: ${signal}: finishing running jobs (grace ${worker.graceMs} ms)`);
     worker.stop().then(

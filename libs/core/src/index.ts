@@ -33,3 +33,4 @@ export * from './ml/face/evaluation';
 export * from './ml/face/embedding-model';
 export * from './ml/face/distances';
 export * from './storage/retrying-object-store';
+export * from './config/load-config-or-exit';

@@ -1,9 +1,9 @@
 import { Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import { ResourceRecordStore } from '@facestyle/infra';
 import { Tenant } from '../common/tenant-auth.guard';
+import { JobListQuery } from '../common/job-list-query';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { jsonSchemaOf } from '../common/json-schema';
 import { EventStreamService } from '../events/event-stream.service';
@@ -13,14 +13,6 @@ import { SubmittedJob } from '../jobs/job-submission.service';
 import { renderOptionsSchema } from '@facestyle/core';
 import { renderView, RenderView } from './render-view';
 import { RendersService } from './renders.service';
-
-const ListQuery = z
-  .object({
-    status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']).optional(),
-    limit: z.coerce.number().int().min(1).max(500).optional(),
-    offset: z.coerce.number().int().min(0).optional(),
-  })
-  .strict();
 
 @ApiTags('renders')
 @ApiBearerAuth()
@@ -53,7 +45,7 @@ export class RendersController {
 
   @Get()
   @ApiOperation({ summary: 'Renders of this tenant, newest first, optionally by status' })
-  async list(@Tenant() tenant: string, @Query(new ZodValidationPipe(ListQuery, 'query')) query: z.infer<typeof ListQuery>): Promise<{ renders: RenderView[] }> {
+  async list(@Tenant() tenant: string, @Query(new ZodValidationPipe(JobListQuery, 'query')) query: JobListQuery): Promise<{ renders: RenderView[] }> {
     return { renders: await this.renders.list(tenant, query) };
   }
 

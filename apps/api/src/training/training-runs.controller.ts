@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import { ResourceRecordStore } from '@facestyle/infra';
 import { jsonSchemaOf } from '../common/json-schema';
 import { Tenant } from '../common/tenant-auth.guard';
+import { JobListQuery } from '../common/job-list-query';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { EventStreamService } from '../events/event-stream.service';
 import { streamResourceEvents } from '../events/sse-response';
@@ -13,14 +13,6 @@ import { SubmittedJob } from '../jobs/job-submission.service';
 import { TrainingRunRequest, trainingRunRequestSchema } from './training-run-request';
 import { trainingRunView, TrainingRunView } from './training-run-view';
 import { TrainingRunsService } from './training-runs.service';
-
-const ListQuery = z
-  .object({
-    status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']).optional(),
-    limit: z.coerce.number().int().min(1).max(500).optional(),
-    offset: z.coerce.number().int().min(0).optional(),
-  })
-  .strict();
 
 @ApiTags('training runs')
 @ApiBearerAuth()
@@ -46,7 +38,7 @@ export class TrainingRunsController {
 
   @Get()
   @ApiOperation({ summary: 'Training runs of this tenant, newest first, optionally by status' })
-  async list(@Tenant() tenant: string, @Query(new ZodValidationPipe(ListQuery, 'query')) query: z.infer<typeof ListQuery>): Promise<{ runs: TrainingRunView[] }> {
+  async list(@Tenant() tenant: string, @Query(new ZodValidationPipe(JobListQuery, 'query')) query: JobListQuery): Promise<{ runs: TrainingRunView[] }> {
     return { runs: await this.runs.list(tenant, query) };
   }
 
