@@ -8,4 +8,5 @@ export const JobListQuery = z
     offset: z.coerce.number().int().min(0).optional(),
   })
   .strict();
-export type JobListQuery = z.infer<typeof JobListQuery>;
+// A distinct type name: decorator metadata must not point at the schema value.
+export type JobListParams = z.infer<typeof JobListQuery>;

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags
 import type { Request, Response } from 'express';
 import { ResourceRecordStore } from '@facestyle/infra';
 import { Tenant } from '../common/tenant-auth.guard';
-import { JobListQuery } from '../common/job-list-query';
+import { JobListParams, JobListQuery } from '../common/job-list-query';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { jsonSchemaOf } from '../common/json-schema';
 import { EventStreamService } from '../events/event-stream.service';
@@ -45,7 +45,7 @@ export class RendersController {
 
   @Get()
   @ApiOperation({ summary: 'Renders of this tenant, newest first, optionally by status' })
-  async list(@Tenant() tenant: string, @Query(new ZodValidationPipe(JobListQuery, 'query')) query: JobListQuery): Promise<{ renders: RenderView[] }> {
+  async list(@Tenant() tenant: string, @Query(new ZodValidationPipe(JobListQuery, 'query')) query: JobListParams): Promise<{ renders: RenderView[] }> {
     return { renders: await this.renders.list(tenant, query) };
   }
 

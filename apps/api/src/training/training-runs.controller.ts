@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { ResourceRecordStore } from '@facestyle/infra';
 import { jsonSchemaOf } from '../common/json-schema';
 import { Tenant } from '../common/tenant-auth.guard';
-import { JobListQuery } from '../common/job-list-query';
+import { JobListParams, JobListQuery } from '../common/job-list-query';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { EventStreamService } from '../events/event-stream.service';
 import { streamResourceEvents } from '../events/sse-response';
@@ -38,7 +38,7 @@ export class TrainingRunsController {
 
   @Get()
   @ApiOperation({ summary: 'Training runs of this tenant, newest first, optionally by status' })
-  async list(@Tenant() tenant: string, @Query(new ZodValidationPipe(JobListQuery, 'query')) query: JobListQuery): Promise<{ runs: TrainingRunView[] }> {
+  async list(@Tenant() tenant: string, @Query(new ZodValidationPipe(JobListQuery, 'query')) query: JobListParams): Promise<{ runs: TrainingRunView[] }> {
     return { runs: await this.runs.list(tenant, query) };
   }
 
