@@ -4,6 +4,7 @@ import { AppConfig } from '@facestyle/core';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { RateLimitGuard } from './common/rate-limit.guard';
 import { TenantAuthGuard } from './common/tenant-auth.guard';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatasetsController } from './datasets/datasets.controller';
 import { DatasetsService } from './datasets/datasets.service';
 import { DiagnosticsController } from './diagnostics/diagnostics.controller';
@@ -24,7 +25,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config), HealthModule, MetricsModule],
+      imports: [InfrastructureModule.forRoot(config), HealthModule, MetricsModule, DashboardModule],
       controllers: [QueuesController, DiagnosticsController, DatasetsController, RendersController, TrainingRunsController],
       providers: [
         JobSubmissionService,

@@ -24,7 +24,7 @@ export async function startWorker(config: AppConfig, options: { graceMs?: number
   await store.ensureReady();
   const metrics = new MetricsRegistry({ defaultLabels: { component: 'worker' } });
   // The backend runs in each sandboxed child; the parent reports which one the children will get.
-  const backend = await startBackend(config.tfBackend);
+  const backend = await startBackend(config.tfBackend, { wasmThreads: config.wasmThreads });
   metrics.get('backendInfo').set({ backend: backend.name, provider: backend.provider }, 1);
   metrics.get('workerUp').set({ queues: 'all' }, 1);
   const records = new ResourceRecordStore(connection, config.redisPrefix);

@@ -21,7 +21,7 @@ export class BackendService implements OnModuleInit {
 
   private async start(): Promise<void> {
     try {
-      this.active = await startBackend(this.config.tfBackend);
+      this.active = await startBackend(this.config.tfBackend, { wasmThreads: this.config.wasmThreads });
       this.logger.log(`TF.js backend: ${this.active.name} (${this.active.provider})`);
     } catch (err) {
       this.error = (err as Error).message;

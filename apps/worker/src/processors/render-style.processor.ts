@@ -48,7 +48,7 @@ export interface RenderProgressEvent {
 export default async function processRenderStyle(job: SandboxedJob, token?: string): Promise<{ width: number; height: number; iterations: number; cancelled?: boolean }> {
   const payload = parseJobInput('render-style', job.data);
   const { config, store, records } = processorContext();
-  await startBackend(config.tfBackend);
+  await startBackend(config.tfBackend, { wasmThreads: config.wasmThreads });
   const id = payload.id;
   const stateKey = objectKey('renders', id, 'state.bin');
   const model = await vggModel(config.vgg19ModelUrl);

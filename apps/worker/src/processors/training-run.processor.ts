@@ -28,7 +28,7 @@ import { requeueForShutdown, shutdownRequested } from './shutdown-signal';
 export default async function processTrainingRun(job: SandboxedJob, token?: string): Promise<Record<string, unknown>> {
   const payload = parseJobInput('training-run', job.data);
   const { config: appConfig, store, records } = processorContext();
-  await startBackend(appConfig.tfBackend);
+  await startBackend(appConfig.tfBackend, { wasmThreads: appConfig.wasmThreads });
   const id = payload.id;
   const config = resolveTrainingConfig(payload.options);
 

@@ -21,6 +21,8 @@ export interface AppConfig {
   /** Empty when auth is off (single tenant `default`). */
   apiKeys: TenantKey[];
   tfBackend: BackendPreference;
+  /** XNNPACK threads of the wasm backend per process; 0 = the default (the machine's cores). */
+  wasmThreads: number;
   vgg19ModelUrl: string;
   workerConcurrency: number;
   metricsPort: number;
@@ -143,6 +145,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     storage,
     apiKeys,
     tfBackend: backend,
+    wasmThreads: intVar(env, 'FACESTYLE_WASM_THREADS', 0, 0, 256),
     vgg19ModelUrl: urlVar(env, 'VGG19_MODEL_URL', DEFAULT_VGG19_MODEL_URL, ['file:', 'http:', 'https:']),
     workerConcurrency: intVar(env, 'WORKER_CONCURRENCY', 1, 1, 64),
     metricsPort: intVar(env, 'METRICS_PORT', 9464, 0, 65535),

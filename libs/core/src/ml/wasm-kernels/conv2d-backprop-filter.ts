@@ -15,8 +15,7 @@
  * of x, so each row is a run of contiguous reads). P is split into chunks of a few thousand
  * positions and the partial products summed: one GEMM with K_inner = P (10⁵–10⁶) streams its
  * operands through the cache far too often and runs 2–3× slower. Expressing dW as a convolution
- * of xᵀ with dyᵀ as the filter was measured too; it runs at the same speed without the unfolding
- * but much slower when C_in is small, so the GEMM form is used throughout.
+ * of xᵀ (batch C_in, channels N) with dyᵀ as a huge filter was measured too and is no faster.
  */
 import { backend_util, Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocate, BackendWasm, dispose, f32, runStock, transpose, WASM } from './wasm-kernel-context';

@@ -12,6 +12,7 @@ import { getKernel, KernelConfig, registerKernel, unregisterKernel } from '@tens
 import os from 'node:os';
 import { setWasmKernelInstaller } from '../backend/backend-choice';
 import { batchMatMulConfig } from './batch-mat-mul';
+import { batchNormGradConfig, installBatchNormGradient, uninstallBatchNormGradient } from './batch-norm-grad';
 import { castConfig } from './cast';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
@@ -41,12 +42,14 @@ export const FAST_WASM_KERNEL_CONFIGS: readonly KernelConfig[] = [
   meanConfig,
   identityConfig,
   castConfig,
+  batchNormGradConfig,
 ];
 
 let installed = false;
 
 /**
- * Registers the fast kernels for the wasm backend (idempotent) and returns the variant label,
+ * Registers the fast kernels for the wasm backend, and the batch-norm gradient that uses one of
+ * them on wasm (see batch-norm-grad.ts), idempotently; returns the variant label,
  * with the XNNPACK thread count when it is more than one.
  */
 export function installFastWasmKernels(): string {
@@ -57,6 +60,7 @@ export function installFastWasmKernels(): string {
       if (getKernel(config.kernelName, WASM)) unregisterKernel(config.kernelName, WASM);
       registerKernel(config);
     }
+    installBatchNormGradient();
     installed = true;
   }
   const threads = wasmThreadCount();
@@ -71,6 +75,7 @@ export function uninstallFastWasmKernels(): void {
     const stock = stockKernel(config.kernelName);
     if (stock) registerKernel(stock);
   }
+  uninstallBatchNormGradient();
   installed = false;
 }
 
@@ -79,7 +84,7 @@ function loadWasmPackage(): void {
   require('@tensorflow/tfjs-backend-wasm');
 }
 
-/** One XNNPACK thread per core, at most 4 (beyond that the gain on these small convolutions is slight). */
+/** One XNNPACK thread per core, capped at 4 (only 2 cores were available to measure the gain). */
 export function defaultWasmThreads(): number {
   return Math.max(1, Math.min(4, os.availableParallelism()));
 }
