@@ -37,7 +37,7 @@ export function renderView(container, [id]) {
       shown.previews = previewKey;
       drawPreviews(previews, render);
     }
-    const outputKey = render.output?.url ?? `pending:${render.status}`;
+    const outputKey = render.output?.url ?? `pending:${render.status}:${render.previews.at(-1)?.iteration}`;
     if (outputKey !== shown.output) {
       shown.output = outputKey;
       drawOutput(output, render);
@@ -116,8 +116,14 @@ function drawPreviews(container, render) {
 
 function drawOutput(container, render) {
   if (!render.output) {
-    const text = render.status === 'completed' ? '' : render.status === 'failed' || render.status === 'cancelled' ? `No output: the render ${render.status}.` : 'The output appears here when the render completes.';
-    return replace(container, h('h2', {}, 'Output'), h('p', { class: 'muted' }, text));
+    const ended = render.status === 'failed' || render.status === 'cancelled';
+    const latest = render.previews.at(-1);
+    const text = ended ? `No output: the render ${render.status}.` : 'The output appears here when the render completes.';
+    if (!latest) return replace(container, h('h2', {}, 'Output'), h('p', { class: 'muted' }, text));
+    // Until then, the latest preview stands in for it.
+    const img = h('img', { alt: `iteration ${latest.iteration}`, 'data-latest-preview': latest.iteration });
+    imageUrl(latest.url).then((url) => (img.src = url), () => img.remove());
+    return replace(container, h('h2', {}, 'Output'), h('p', { class: 'muted' }, `${text} Latest preview: iteration ${latest.iteration}.`), img);
   }
   const img = h('img', { alt: 'rendered output', 'data-output': '' });
   imageUrl(render.output.url).then((url) => (img.src = url), (err) => img.replaceWith(h('span', { class: 'error' }, err.message)));
