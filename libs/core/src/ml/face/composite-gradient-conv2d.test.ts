@@ -35,7 +35,7 @@ describe('conv2dWithCompositeGradient', () => {
         );
         const [sx, sw] = stock([x, w]);
         const [cx, cw] = composite([x, w]);
-        expect(maxAbs(tf.sub(conv2dWithCompositeGradient(x, w), tf.conv2d(x, w, 1, 'same')))).toBeLessThan(1e-4);
+        expect(maxAbs(tf.sub(conv2dWithCompositeGradient(x as tf.Tensor4D, w as tf.Tensor4D), tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')))).toBeLessThan(1e-4);
         expect(maxAbs(tf.sub(sx, cx))).toBeLessThan(1e-4);
         expect(maxAbs(tf.sub(sw, cw))).toBeLessThan(1e-3);
       });
