@@ -10,15 +10,18 @@
  * FACE_BENCH_MAX_MINUTES (default 28: stop early and evaluate), FACE_BENCH_EVAL_EVERY,
  * FACE_BENCH_OPTIONS (JSON merged into the run options), FACE_BENCH_OVERRIDES (JSON
  * TrainingConfigOverrides), FACE_BENCH_LOG (also append progress lines to this file, since
- * vitest shows a test's output late), FACESTYLE_SHARED_DIR.
+ * vitest shows a test's output late), FACE_BENCH_SAVE_DIR (write the final checkpoint files
+ * there), FACESTYLE_SHARED_DIR.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 
 import { initBackend } from '../../libs/core/src/ml/backend/backend-choice';
 import { BACKEND_PREFERENCES, BackendPreference } from '../../libs/core/src/ml/backend/backend-preference';
+import { encodeCheckpoint } from '../../libs/core/src/ml/face/checkpoint-codec';
 import { EmbeddingTrainer } from '../../libs/core/src/ml/face/trainer';
 import { pairDistances } from '../../libs/core/src/ml/face/evaluation';
 import { loadAttFaces } from '../../libs/core/src/ml/face/testing/shared-data';
@@ -102,6 +105,11 @@ it('trains on AT&T s1..s30 and verifies s31..s40', async () => {
       `(${(trainingMs / result.step).toFixed(0)} ms/step, batch ${options.sampler.identitiesPerBatch}×${options.sampler.imagesPerIdentity}); ` +
       `held-out ${describe(metrics)}; tensors ${tf.memory().numTensors}`,
   );
+  if (env.FACE_BENCH_SAVE_DIR) {
+    mkdirSync(env.FACE_BENCH_SAVE_DIR, { recursive: true });
+    const files = encodeCheckpoint(await trainer.checkpoint());
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(path.join(env.FACE_BENCH_SAVE_DIR, name), bytes);
+  }
   trainer.dispose();
   expect(result.status).not.toBe('collapsed');
 });

@@ -11,6 +11,6 @@ const config = mergeConfig(base, {
   test: { testTimeout: 4 * 60 * 60 * 1000, hookTimeout: 10 * 60 * 1000, fileParallelism: false },
 });
 // mergeConfig concatenates arrays; the benchmark replaces the test globs instead.
-config.test.include = ['bench/style/render-bench.ts'];
+config.test.include = ['bench/style/style-render.bench-run.ts'];
 
 export default config;
