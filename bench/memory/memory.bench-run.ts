@@ -61,6 +61,7 @@ it('memory over long runs', async () => {
     render: { ...render, tensorGrowth: render.tensors.at(-1)! - render.tensors[0], rssGrowthAfterWarmupMiB: growth(render.rssMiB) },
   };
   writeBenchResult('memory', result);
-  expect(result.training.tensorGrowth).toBe(0);
-  expect(result.render.tensorGrowth).toBe(0);
+  // No growth: the count may drop by the last iteration's tensors being released.
+  expect(result.training.tensorGrowth).toBeLessThanOrEqual(0);
+  expect(result.render.tensorGrowth).toBeLessThanOrEqual(0);
 });
