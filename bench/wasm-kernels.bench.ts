@@ -9,7 +9,8 @@
  *   cd /work/main && npx vitest bench --run bench/wasm-kernels.bench.ts
  *
  * Knobs (optional): WASM_BENCH_THREADS=1|2|… (XNNPACK threads; default one per core, max 4),
- *   WASM_BENCH_CPU=0 (skip the slow cpu backend), WASM_BENCH_SIZES=192x256,256x256.
+ *   WASM_BENCH_CPU=0 (skip the cpu backend: ~2 min per style iteration) or =all (also time the
+ *   cpu backend's triplet step, which takes many minutes), WASM_BENCH_SIZES=192x256,256x256.
  * The workloads match bench/reference/style_iteration.py and triplet_step.py (same synthetic
  * images, weights, losses and optimiser), so their iteration-0 style losses agree.
  */
@@ -28,6 +29,7 @@ import { vgg19Block3Dir } from '../libs/core/src/testing/shared-data';
 
 type Variant = 'cpu' | 'wasm stock' | 'wasm + kernels';
 const WITH_CPU = process.env.WASM_BENCH_CPU !== '0';
+const WITH_CPU_TRIPLET = process.env.WASM_BENCH_CPU === 'all';
 const SIZES = (process.env.WASM_BENCH_SIZES ?? '192x256,256x256').split(',').map((s) => s.split('x').map(Number) as [number, number]);
 const ONCE = { time: 0, iterations: 2, warmupTime: 0, warmupIterations: 1 };
 const SLOW = { time: 0, iterations: 1, warmupTime: 0, warmupIterations: 1 };
@@ -262,6 +264,10 @@ describe('triplet step (64 × 96×96×1, 3 conv blocks)', () => {
   for (const variant of VARIANTS) {
     if (variant === 'wasm stock' && !STOCK_HAS('Conv2DBackpropFilter')) {
       record(workload, variant, MISSING);
+      continue;
+    }
+    if (variant === 'cpu' && !WITH_CPU_TRIPLET) {
+      record(workload, variant, 'skipped');
       continue;
     }
     let run: ReturnType<typeof tripletStep> | undefined;

@@ -6,7 +6,7 @@
  *   npx vitest run --config bench/face/vitest.config.ts
  *
  * Environment (all optional): FACESTYLE_TF_BACKEND (default wasm), FACE_BENCH_WASM_THREADS
- * (XNNPACK threads when the wasm kernels module offers them, default 1), FACE_BENCH_STEPS,
+ * (XNNPACK threads; default: one per core), FACE_BENCH_STEPS,
  * FACE_BENCH_MAX_MINUTES (default 28: stop early and evaluate), FACE_BENCH_EVAL_EVERY,
  * FACE_BENCH_OPTIONS (JSON merged into the run options), FACE_BENCH_OVERRIDES (JSON
  * TrainingConfigOverrides), FACE_BENCH_LOG (also append progress lines to this file, since
@@ -19,8 +19,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 
-import { initBackend } from '../../libs/core/src/ml/backend/backend-choice';
 import { BACKEND_PREFERENCES, BackendPreference } from '../../libs/core/src/ml/backend/backend-preference';
+import { startBackend } from '../../libs/core/src/ml/backend/start-backend';
 import { encodeCheckpoint } from '../../libs/core/src/ml/face/checkpoint-codec';
 import { EmbeddingTrainer } from '../../libs/core/src/ml/face/trainer';
 import { pairDistances } from '../../libs/core/src/ml/face/evaluation';
@@ -37,18 +37,9 @@ function log(line: string): void {
 }
 
 async function initBenchBackend(): Promise<string> {
-  try {
-    // A non-literal specifier, so this compiles whether or not the fast wasm gradient kernels exist.
-    const wasmKernels = '../../libs/core/src/ml/wasm-kernels';
-    const kernels = (await import(wasmKernels)) as { requestWasmThreads?: (n: number) => boolean };
-    const threads = Number(env.FACE_BENCH_WASM_THREADS ?? 1);
-    if (threads > 1) kernels.requestWasmThreads?.(threads);
-  } catch {
-    // Not there: stock wasm kernels (the 'composite' layers do not need the missing gradient kernels).
-  }
   const raw = env.FACESTYLE_TF_BACKEND ?? 'wasm';
   const preference = (BACKEND_PREFERENCES as readonly string[]).includes(raw) ? (raw as BackendPreference) : 'wasm';
-  const info = await initBackend(preference);
+  const info = await startBackend(preference, { wasmThreads: Number(env.FACE_BENCH_WASM_THREADS ?? 0) });
   return `${info.name} (${info.provider})`;
 }
 

@@ -13,6 +13,8 @@ import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { IdempotencyService } from './jobs/idempotency.service';
 import { JobSubmissionService } from './jobs/job-submission.service';
 import { EventStreamService } from './events/event-stream.service';
+import { GalleriesModule } from './galleries/galleries.module';
+import { InferenceModule } from './inference/inference.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QueuesController } from './queues/queues.controller';
 import { RendersController } from './renders/renders.controller';
@@ -25,7 +27,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config), HealthModule, MetricsModule, DashboardModule],
+      imports: [InfrastructureModule.forRoot(config), HealthModule, MetricsModule, DashboardModule, InferenceModule, GalleriesModule],
       controllers: [QueuesController, DiagnosticsController, DatasetsController, RendersController, TrainingRunsController],
       providers: [
         JobSubmissionService,

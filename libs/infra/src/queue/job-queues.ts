@@ -26,9 +26,7 @@ export class JobQueues {
 
   constructor(private readonly connection: Redis, private readonly options: JobQueueOptions) {
     for (const kind of JOB_KINDS) {
-      this.queues.set(
-        kind,
-        new Queue(QUEUE_NAMES[kind], {
+      const queue = new Queue(QUEUE_NAMES[kind], {
           connection: this.connection,
           prefix: options.prefix,
           defaultJobOptions: {
@@ -36,8 +34,11 @@ export class JobQueues {
             removeOnComplete: { count: options.keepFinishedJobs, age: options.retentionSeconds },
             removeOnFail: { count: options.keepFinishedJobs, age: options.retentionSeconds },
           },
-        }),
-      );
+      });
+      // Connection errors surface in the commands that fail (→ 503) and in /health; an unheard
+      // 'error' event would end the process.
+      queue.on('error', () => undefined);
+      this.queues.set(kind, queue);
     }
   }
 

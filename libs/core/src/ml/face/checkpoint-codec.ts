@@ -27,6 +27,8 @@ export interface EmbeddingModelMetadata {
   step: number;
   preprocessing: TrainingCheckpoint['config']['preprocessing'];
   distance: TrainingCheckpoint['config']['options']['loss']['distance'];
+  /** Embed as L2(f(x) + f(mirrored x)), as `embedFaces(…, { flipAverage: true })` does. */
+  flipAverage: boolean;
   threshold: number | null;
 }
 
@@ -47,6 +49,7 @@ export function encodeCheckpoint(checkpoint: TrainingCheckpoint): CheckpointFile
     step: checkpoint.step,
     preprocessing: checkpoint.config.preprocessing,
     distance: checkpoint.config.options.loss.distance,
+    flipAverage: checkpoint.config.evaluation.flipAverage,
     threshold: checkpoint.threshold,
   };
   const modelJson: tf.io.ModelJSON = {

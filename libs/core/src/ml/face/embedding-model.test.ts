@@ -14,6 +14,7 @@ const tiny: EmbeddingModelSpec = {
   convsPerBlock: 1,
   embeddingDim: 8,
   batchNorm: true,
+  head: 'flatten',
   implementation: 'composite',
   seed: 3,
 };
@@ -86,6 +87,13 @@ describe('buildEmbeddingModel', () => {
     tf.dispose([x, a, b]);
     model.dispose();
     loaded.dispose();
+  });
+
+  it('can average the last feature map instead of flattening it', () => {
+    const model = buildEmbeddingModel({ ...tiny, head: 'global-average' });
+    // Projection kernel: (width·2^(depth−1) = 8 channels) × 8 instead of (4·4·8) × 8.
+    expect(model.getLayer('projection').getWeights()[0].shape).toEqual([8, 8]);
+    model.dispose();
   });
 
   it('refuses a depth that does not fit the input', () => {

@@ -1,7 +1,7 @@
 /**
  * The face-embedding CNN: `depth` blocks of [3×3 conv → batch norm → ReLU] × convsPerBlock
  * followed by 2×2 max pooling (filters double per block, starting at `width`), then a
- * flatten → dense projection to `embeddingDim` and an L2 normalisation, so embeddings
+ * flatten (or global average) → dense projection to `embeddingDim` and an L2 normalisation, so embeddings
  * lie on the unit sphere and Euclidean distances are in [0, 2]. No I/O here.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -35,6 +35,11 @@ export interface EmbeddingModelSpec {
   embeddingDim: number;
   /** Batch normalisation after every convolution (keeps a random-init network from collapsing). */
   batchNorm: boolean;
+  /**
+   * How the last feature map becomes a vector before the projection: `flatten` keeps where
+   * each feature is (more parameters), `global-average` averages over positions.
+   */
+  head: 'flatten' | 'global-average';
   /** Which layer classes implement convolution and batch norm (weights are interchangeable). */
   implementation: LayerImplementation;
   /** Seed of the weight initialisers. */
@@ -49,6 +54,7 @@ export const DEFAULT_EMBEDDING_MODEL: EmbeddingModelSpec = {
   convsPerBlock: 1,
   embeddingDim: 64,
   batchNorm: true,
+  head: 'flatten',
   implementation: 'composite',
   seed: 1,
 };
@@ -80,7 +86,9 @@ export function buildEmbeddingModel(spec: EmbeddingModelSpec): tf.LayersModel {
     }
     x = tf.layers.maxPooling2d({ poolSize: 2, name: `block${block}_pool` }).apply(x) as tf.SymbolicTensor;
   }
-  x = tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
+  const head =
+    spec.head === 'flatten' ? tf.layers.flatten({ name: 'flatten' }) : tf.layers.globalAveragePooling2d({ name: 'average' });
+  x = head.apply(x) as tf.SymbolicTensor;
   x = tf.layers
     .dense({
       units: spec.embeddingDim,

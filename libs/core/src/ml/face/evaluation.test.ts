@@ -33,10 +33,20 @@ describe('embedFaces / evaluateVerification', () => {
       [0, 2, 0, 0],
       [0, 0, 0, 5],
     ].map((v) => Float32Array.from(v));
-    const embeddings = await embedFaces(model, images, 2);
+    const embeddings = await embedFaces(model, images, { batchSize: 2 });
     expect(embeddings.map((e) => Array.from(e))).toEqual([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1]]);
     expect(tf.memory().numTensors).toBe(before);
     await expect(embedFaces(model, [new Float32Array(3)])).rejects.toThrow(/expects 2×2×1/);
+    model.dispose();
+  });
+
+  it('averages an image with its mirror image when asked (hand case)', async () => {
+    const model = flattenModel();
+    // [1, 0; 0, 0] mirrored is [0, 1; 0, 0]: sum [1, 1, 0, 0] → normalised [1/√2, 1/√2, 0, 0].
+    const [embedding] = await embedFaces(model, [Float32Array.from([1, 0, 0, 0])], { flipAverage: true });
+    expect(embedding[0]).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(embedding[1]).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(embedding[2]).toBe(0);
     model.dispose();
   });
 

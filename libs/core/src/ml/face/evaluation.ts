@@ -9,16 +9,29 @@ import { DistanceMetric, vectorDistance } from './distances';
 import { FaceSample } from './face-sample';
 import { VerificationMetrics, verificationMetrics } from './verification-metrics';
 
-export interface EvaluationOptions {
+export interface EmbeddingOptions {
+  /** Images per forward pass (default 64). */
+  batchSize?: number;
+  /**
+   * Embed each image and its mirror image and use the normalised sum, L2(f(x) + f(flip x)):
+   * faces are near-symmetric, so this averages out some pose and lighting asymmetry.
+   */
+  flipAverage?: boolean;
+}
+
+export interface EvaluationOptions extends EmbeddingOptions {
   distance: DistanceMetric;
   /** Choose the threshold with FAR ≤ targetFar instead of the EER point. */
   targetFar?: number;
-  /** Images per forward pass. */
-  batchSize?: number;
 }
 
 /** Embeddings of preprocessed images, one Float32Array per image, in order. */
-export async function embedFaces(model: tf.LayersModel, images: readonly Float32Array[], batchSize = 64): Promise<Float32Array[]> {
+export async function embedFaces(
+  model: tf.LayersModel,
+  images: readonly Float32Array[],
+  options: EmbeddingOptions = {},
+): Promise<Float32Array[]> {
+  const { batchSize = 64, flipAverage = false } = options;
   const [, height, width, channels] = model.inputs[0].shape as number[];
   const imageLength = height * width * channels;
   const out: Float32Array[] = [];
@@ -31,7 +44,13 @@ export async function embedFaces(model: tf.LayersModel, images: readonly Float32
       }
       batch.set(pixels, i * imageLength);
     });
-    const embeddings = tf.tidy(() => model.predict(tf.tensor4d(batch, [chunk.length, height, width, channels])) as tf.Tensor2D);
+    const embeddings = tf.tidy(() => {
+      const x = tf.tensor4d(batch, [chunk.length, height, width, channels]);
+      const plain = model.predict(x) as tf.Tensor2D;
+      if (!flipAverage) return plain;
+      const summed = tf.add(plain, model.predict(tf.reverse(x, 2)) as tf.Tensor2D);
+      return tf.div(summed, tf.maximum(tf.norm(summed, 'euclidean', 1, true), 1e-12)) as tf.Tensor2D;
+    });
     const values = await embeddings.data();
     const dim = embeddings.shape[1];
     embeddings.dispose();
@@ -67,7 +86,7 @@ export async function evaluateVerification(
   const embeddings = await embedFaces(
     model,
     faces.map((f) => f.pixels),
-    options.batchSize,
+    options,
   );
   const { same, different } = pairDistances(
     embeddings,

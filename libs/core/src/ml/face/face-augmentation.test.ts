@@ -32,8 +32,32 @@ describe('augmentFace', () => {
     expect(Math.abs(b)).toBeLessThanOrEqual(0.5);
   });
 
+  it('erases one rectangle to 0 when drawn', () => {
+    const spec: AugmentationSpec = { ...NO_AUGMENTATION, erasingProbability: 1, erasingMaxArea: 0.25 };
+    const image = new Float32Array(10 * 10).fill(1);
+    const out = augmentFace(image, 10, 1, spec, new SeededRandom(3));
+    const erased = out.filter((v) => v === 0).length;
+    // Between 2 % and 25 % of 100 pixels (rounding of the sides can add a little).
+    expect(erased).toBeGreaterThanOrEqual(1);
+    expect(erased).toBeLessThanOrEqual(36);
+    // The erased pixels form one rectangle: rows with zeros have the same zero columns.
+    const rows = Array.from({ length: 10 }, (_, y) => Array.from(out.subarray(y * 10, y * 10 + 10)).map((v) => (v === 0 ? 1 : 0)).join(''));
+    const zeroRows = rows.filter((r) => r.includes('1'));
+    expect(new Set(zeroRows).size).toBe(1);
+    expect(zeroRows[0]).toMatch(/^0*1+0*$/);
+  });
+
   it('is reproducible from the seed and stays finite under geometric jitter', () => {
-    const spec: AugmentationSpec = { maxShift: 0.2, maxScale: 0.2, maxRotationDegrees: 15, horizontalFlip: true, brightness: 0.1, contrast: 0.1 };
+    const spec: AugmentationSpec = {
+      maxShift: 0.2,
+      maxScale: 0.2,
+      maxRotationDegrees: 15,
+      horizontalFlip: true,
+      brightness: 0.1,
+      contrast: 0.1,
+      erasingProbability: 0.5,
+      erasingMaxArea: 0.2,
+    };
     const image = Float32Array.from({ length: 16 * 16 * 3 }, (_, i) => Math.sin(i));
     const a = augmentFace(image, 16, 3, spec, new SeededRandom(9));
     const b = augmentFace(image, 16, 3, spec, new SeededRandom(9));

@@ -1,7 +1,9 @@
 /**
  * Seeded training-time augmentation of preprocessed face tensors (HWC Float32Array):
  * a random similarity transform (shift = random crop, scale, small rotation) sampled
- * bilinearly with edge clamping, a horizontal flip, then brightness/contrast jitter.
+ * bilinearly with edge clamping, a horizontal flip, brightness/contrast jitter, then
+ * random erasing (Zhong et al., 2017: a random rectangle set to 0, the normalised mean),
+ * which makes the network use more than one facial region.
  * All randomness comes from the caller's `SeededRandom`, so a resumed run repeats it.
  */
 import { SeededRandom } from './seeded-random';
@@ -19,6 +21,10 @@ export interface AugmentationSpec {
   brightness: number;
   /** Maximum relative contrast change around the image mean (0.2 → ×[0.8, 1.2]). */
   contrast: number;
+  /** Probability of erasing one rectangle. */
+  erasingProbability: number;
+  /** Largest erased area as a fraction of the image (the smallest is 2 %; aspect ratio 1:3 to 3:1). */
+  erasingMaxArea: number;
 }
 
 export const NO_AUGMENTATION: AugmentationSpec = {
@@ -28,6 +34,8 @@ export const NO_AUGMENTATION: AugmentationSpec = {
   horizontalFlip: false,
   brightness: 0,
   contrast: 0,
+  erasingProbability: 0,
+  erasingMaxArea: 0,
 };
 
 /** Returns an augmented copy of one `size`×`size`×`channels` image. */
@@ -46,6 +54,11 @@ export function augmentFace(
   const flip = spec.horizontalFlip && rng.next() < 0.5;
   const brightness = rng.uniform(-1, 1) * spec.brightness;
   const contrast = 1 + rng.uniform(-1, 1) * spec.contrast;
+  const erase = rng.next() < spec.erasingProbability;
+  const eraseArea = rng.uniform(0.02, Math.max(0.02, spec.erasingMaxArea)) * size * size;
+  const eraseAspect = Math.exp(rng.uniform(Math.log(1 / 3), Math.log(3)));
+  const eraseX = rng.next();
+  const eraseY = rng.next();
 
   const out = new Float32Array(pixels.length);
   const centre = (size - 1) / 2;
@@ -79,6 +92,14 @@ export function augmentFace(
     for (let i = 0; i < out.length; i++) mean += out[i];
     mean /= out.length;
     for (let i = 0; i < out.length; i++) out[i] = (out[i] - mean) * contrast + mean + brightness;
+  }
+
+  if (erase) {
+    const height = Math.min(size, Math.max(1, Math.round(Math.sqrt(eraseArea * eraseAspect))));
+    const width = Math.min(size, Math.max(1, Math.round(Math.sqrt(eraseArea / eraseAspect))));
+    const top = Math.floor(eraseY * (size - height + 1));
+    const left = Math.floor(eraseX * (size - width + 1));
+    for (let y = top; y < top + height; y++) out.fill(0, (y * size + left) * channels, (y * size + left + width) * channels);
   }
   return out;
 }

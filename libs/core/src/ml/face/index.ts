@@ -1,4 +1,5 @@
 /** Face-embedding training with triplet loss: the framework-free ML core used by the worker. */
+export * from './batch-norm-recalibration';
 export * from './checkpoint-codec';
 export * from './collapse-detector';
 export * from './composite-batch-normalization';

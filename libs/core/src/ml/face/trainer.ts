@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+import { recalibrateBatchNormalization } from './batch-norm-recalibration';
 import { detectCollapse, StepHealth } from './collapse-detector';
 import { buildEmbeddingModel } from './embedding-model';
 import { evaluateVerification } from './evaluation';
@@ -153,15 +154,27 @@ export class EmbeddingTrainer {
     return this.finish('completed', null, callbacks);
   }
 
-  /** Held-out verification metrics of the current weights (null without validation data). */
+  /**
+   * Held-out verification metrics of the current weights (null without validation data).
+   * With `evaluation.recalibrateBatchNorm`, first re-estimates the model's batch-norm
+   * statistics from the clean training images (weights are not changed).
+   */
   async evaluate(): Promise<EvaluationRecord | null> {
     if (this.data.validation.length === 0) return null;
     const { loss } = this.config.options;
-    const { targetFar, batchSize } = this.config.evaluation;
+    const { targetFar, batchSize, flipAverage, recalibrateBatchNorm } = this.config.evaluation;
+    if (recalibrateBatchNorm) {
+      await recalibrateBatchNormalization(
+        this.model,
+        this.data.train.map((s) => s.pixels),
+        batchSize,
+      );
+    }
     const metrics = await evaluateVerification(this.model, this.data.validation, {
       distance: loss.distance,
       targetFar: targetFar ?? undefined,
       batchSize,
+      flipAverage,
     });
     return { step: this.state.step, metrics };
   }

@@ -32,6 +32,10 @@ export interface HeldOutEvaluationSpec {
   targetFar: number | null;
   /** Images per forward pass. */
   batchSize: number;
+  /** Embed as L2(f(x) + f(mirrored x)) (see evaluation.ts); inference must do the same (it is in the model metadata). */
+  flipAverage: boolean;
+  /** Re-estimate the batch-norm statistics from the clean training images before evaluating (batch-norm-recalibration.ts). */
+  recalibrateBatchNorm: boolean;
 }
 
 /** Settings that are not part of the API but can be changed by benchmarks and tests. */
@@ -52,6 +56,8 @@ export const DEFAULT_AUGMENTATION: AugmentationSpec = {
   horizontalFlip: true,
   brightness: 0.2,
   contrast: 0.2,
+  erasingProbability: 0,
+  erasingMaxArea: 0.2,
 };
 
 /**
@@ -84,6 +90,6 @@ export function resolveTrainingConfig(options: TrainingRunOptions, overrides: Tr
     augmentation: { ...DEFAULT_AUGMENTATION, ...overrides.augmentation },
     warmup: { ...defaultWarmup(options), ...overrides.warmup },
     collapse: { ...DEFAULT_COLLAPSE_DETECTOR, ...overrides.collapse },
-    evaluation: { targetFar: null, batchSize: 64, ...overrides.evaluation },
+    evaluation: { targetFar: null, batchSize: 64, flipAverage: true, recalibrateBatchNorm: true, ...overrides.evaluation },
   };
 }
