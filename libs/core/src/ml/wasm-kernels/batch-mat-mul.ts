@@ -7,7 +7,7 @@
  *
  * Maths: C[t] = op(A[t])·op(B[t]) with op = identity or transpose of the last two axes, and a
  * batch of one broadcast against the other. Transposed operands are materialised once by the
- * stock Transpose kernel (a memory pass, far cheaper than the slow loop); a batch of A against a
+ * tiled Transpose (transpose.ts; a memory pass, far cheaper than the slow loop); a batch of A against a
  * single B is one GEMM on the stacked rows of A; other batches run one GEMM per item.
  * (Splitting a long inner dimension — K = H·W of a Gram matrix — into cache-sized chunks was
  * measured too: no faster for these shapes, so products run whole.)

@@ -12,6 +12,7 @@ import { getKernel, KernelConfig, registerKernel, unregisterKernel } from '@tens
 import os from 'node:os';
 import { setWasmKernelInstaller } from '../backend/backend-choice';
 import { batchMatMulConfig } from './batch-mat-mul';
+import { transposeConfig } from './transpose';
 import { batchNormGradConfig, installBatchNormGradient, uninstallBatchNormGradient } from './batch-norm-grad';
 import { castConfig } from './cast';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
@@ -43,6 +44,7 @@ export const FAST_WASM_KERNEL_CONFIGS: readonly KernelConfig[] = [
   identityConfig,
   castConfig,
   batchNormGradConfig,
+  transposeConfig,
 ];
 
 let installed = false;

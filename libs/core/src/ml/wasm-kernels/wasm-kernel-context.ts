@@ -72,7 +72,12 @@ export function reshape(backend: BackendWasm, info: TensorInfo, shape: number[])
   return runStock('Reshape', { x: info }, { shape }, backend);
 }
 
-/** `x` with its axes permuted (`out.shape[i] = x.shape[perm[i]]`), by the stock Transpose kernel. */
+/**
+ * `x` with its axes permuted (`out.shape[i] = x.shape[perm[i]]`) by the registered wasm
+ * Transpose kernel — Facestyle's tiled one once installed (see transpose.ts).
+ */
 export function transpose(backend: BackendWasm, info: TensorInfo, perm: number[]): TensorInfo {
-  return runStock('Transpose', { x: info }, { perm }, backend);
+  const config = getKernel('Transpose', WASM);
+  if (!config) throw new Error(`wasm backend has no 'Transpose' kernel`);
+  return config.kernelFunc({ inputs: { x: info }, attrs: { perm }, backend }) as TensorInfo;
 }
