@@ -1,15 +1,11 @@
 import path from 'node:path';
-import { defineConfig } from 'vitest/config';
+import { mergeConfig } from 'vitest/config';
+import base from '../../vitest.config';
 
-// Face-training benchmarks: long, machine-dependent runs that are not part of `npm test` / CI.
-export default defineConfig({
+// Face-training evaluations (`npm run eval`): long, machine-dependent runs, not part of `npm test` / CI.
+const config = mergeConfig(base, {
   root: path.resolve(__dirname, '../..'),
-  test: {
-    include: ['bench/face/**/*.bench-run.ts'],
-    testTimeout: 60 * 60_000,
-    hookTimeout: 10 * 60_000,
-    pool: 'forks',
-    fileParallelism: false,
-    maxWorkers: 1,
-  },
+  test: { testTimeout: 60 * 60_000, hookTimeout: 10 * 60_000, pool: 'forks', fileParallelism: false, maxWorkers: 1 },
 });
+config.test.include = ['bench/face/**/*.bench-run.ts'];
+export default config;

@@ -1,4 +1,7 @@
 /** The CLI without a stack: help on every level, usage errors (exit 2), an API that is not there (exit 3). */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../libs/infra/src/testing/child-process';
 import { assertCliBuilt, runCli } from './run-cli';
@@ -51,5 +54,11 @@ describe('facestyle CLI: help and usage errors', () => {
     const flagged = await runCli(['health', '--url', url], { url: 'http://127.0.0.1:9' });
     expect(flagged.stderr).toContain(`at ${url}:`);
     expect(flagged.code).toBe(3);
+  });
+
+  it('runs as `npx facestyle` from the repository, as the README says', async () => {
+    const repoRoot = path.resolve(__dirname, '../..');
+    const { stdout } = await promisify(execFile)('npx', ['--no-install', 'facestyle', '--help'], { cwd: repoRoot, timeout: 60_000 });
+    expect(stdout).toMatch(/Usage: facestyle <command>/);
   });
 });

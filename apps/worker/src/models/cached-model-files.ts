@@ -34,7 +34,12 @@ async function fetchModelFile(modelUrl: string, relativePath: string): Promise<B
     if (!file.startsWith(root + path.sep) && file !== path.join(root, relativePath)) throw new Error(`model file ${relativePath} is outside ${root}`);
     return fs.readFile(file);
   }
-  const response = await fetch(url, { signal: AbortSignal.timeout(120_000) });
-  if (!response.ok) throw new Error(`GET ${url.href}: HTTP ${response.status}`);
+  // A bare "fetch failed" (no network, DNS, proxy) says nothing about what was fetched or how to fix it.
+  const hint = 'set VGG19_MODEL_URL to a reachable http(s):// or file:// model.json';
+  const response = await fetch(url, { signal: AbortSignal.timeout(120_000) }).catch((err: Error) => {
+    const cause = (err.cause as Error | undefined)?.message;
+    throw new Error(`cannot download model file ${url.href}: ${err.message}${cause ? ` (${cause})` : ''}; ${hint}`);
+  });
+  if (!response.ok) throw new Error(`GET ${url.href}: HTTP ${response.status}; ${hint}`);
   return Buffer.from(await response.arrayBuffer());
 }

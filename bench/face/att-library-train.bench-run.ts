@@ -3,7 +3,9 @@
  * s31..s40 (all 4 950 pairs of their 100 images): ROC AUC, EER, TAR@FAR, steps/s, wall time.
  * Target: AUC ≥ 0.97 within 30 minutes on a 2-core CPU machine.
  *
- *   npx vitest run --config bench/face/vitest.config.ts
+ *   npx vitest run --config bench/face/vitest.config.ts att-library-train
+ *
+ * (`npm run eval` runs the same evaluation through the API: att-api-eval.bench-run.ts.)
  *
  * Environment (all optional): FACESTYLE_TF_BACKEND (default wasm), FACE_BENCH_WASM_THREADS
  * (XNNPACK threads; default: one per core), FACE_BENCH_STEPS,
