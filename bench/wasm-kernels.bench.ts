@@ -6,9 +6,9 @@
  *  - one triplet training step of the small face CNN (batch 64 of 96×96 greyscale),
  * plus the single kernels those steps spend their time in. Prints seconds and speed-ups.
  *
- *   cd /work/main && npx vitest bench --run bench/wasm-kernels.bench.ts
+ *   npx vitest bench --run bench/wasm-kernels.bench.ts      (from the repository root)
  *
- * Knobs (optional): WASM_BENCH_THREADS=2 (XNNPACK threads; default 1),
+ * Knobs (optional): WASM_BENCH_THREADS=1|2|… (XNNPACK threads; default one per core, max 4),
  *   WASM_BENCH_CPU=0 (skip the cpu backend: ~2 min per style iteration) or =all (also time the
  *   cpu backend's triplet step, which takes many minutes), WASM_BENCH_SIZES=192x256,256x256.
  * The workloads match bench/reference/style_iteration.py and triplet_step.py (same synthetic

@@ -3,7 +3,7 @@
  * weights, at 256 and 512 px, using the default render options. Prints seconds per iteration and
  * the loss curve, and writes bench/results/style-render-<size>.png plus style-render.json.
  *
- *   cd /work/main && npx vitest run --config bench/style/vitest.config.ts
+ *   npx vitest run --config bench/style/vitest.config.ts      (from the repository root)
  *
  * Knobs (optional): STYLE_BENCH_SIZES=256,512  STYLE_BENCH_ITERATIONS=300
  *   STYLE_BENCH_OPTIONS='{"styleWeight":10}' (merged into the render options)
