@@ -92,6 +92,34 @@ describe('totalVariationLoss', () => {
     });
     img.dispose();
   });
+
+  it('equals the neighbour-pair definition, with its gradient, on a non-square image with wrap-around edges', async () => {
+    const [h, w, c] = [5, 7, 3];
+    const values = Float32Array.from({ length: h * w * c }, (_, i) => ((i * 37) % 23) - 11);
+    const at = (i: number, j: number, k: number) => values[(i * w + j) * c + k];
+    let expected = 0;
+    const expectedGrad = new Float32Array(values.length);
+    const pair = (i1: number, j1: number, i0: number, j0: number, k: number) => {
+      const d = at(i1, j1, k) - at(i0, j0, k);
+      expected += Math.abs(d);
+      expectedGrad[(i1 * w + j1) * c + k] += Math.sign(d);
+      expectedGrad[(i0 * w + j0) * c + k] -= Math.sign(d);
+    };
+    for (let i = 0; i < h; i++)
+      for (let j = 0; j < w; j++)
+        for (let k = 0; k < c; k++) {
+          if (i + 1 < h) pair(i + 1, j, i, j, k);
+          if (j + 1 < w) pair(i, j + 1, i, j, k);
+        }
+    const img = tf.tensor3d(values, [h, w, c]);
+    await expectNoTensorLeak(async () => {
+      const { value: loss, grad } = tf.valueAndGrad((x: tf.Tensor3D) => totalVariationLoss(x))(img);
+      expect(await value(loss)).toBeCloseTo(expected, 3);
+      expect(Array.from(await grad.data())).toEqual(Array.from(expectedGrad));
+      tf.dispose([loss, grad]);
+    });
+    img.dispose();
+  });
 });
 
 describe('weightedTotalLoss', () => {

@@ -57,14 +57,24 @@ export function styleLoss(
  * J_tv = Σ_{i,j,c} |x[i+1,j,c] − x[i,j,c]| + |x[i,j+1,c] − x[i,j,c]|
  * over the 0..255 image, as `tf.image.total_variation` (anisotropic, summed, not averaged).
  * Takes `[H, W, C]` or `[1, H, W, C]`.
+ *
+ * Computed on the flattened image u (length H·W·C) so that every large slice is contiguous (a
+ * strided column slice, and its gradient, cost ~5× more on the wasm backend):
+ *   vertical pairs:   u[W·C:] − u[:−W·C]
+ *   horizontal pairs: u[C:] − u[:−C], which also pairs each row's last pixel with the next row's
+ *   first; those H−1 wrap-around terms, x[i+1,0,:] − x[i,W−1,:], are subtracted again.
  */
 export function totalVariationLoss(image: tf.Tensor3D | tf.Tensor4D): tf.Scalar {
   return tf.tidy(() => {
     const x = (image.rank === 4 ? tf.squeeze(image, [0]) : image) as tf.Tensor3D;
     const [h, w, c] = x.shape;
-    const vertical = tf.sub(tf.slice(x, [1, 0, 0], [h - 1, w, c]), tf.slice(x, [0, 0, 0], [h - 1, w, c]));
-    const horizontal = tf.sub(tf.slice(x, [0, 1, 0], [h, w - 1, c]), tf.slice(x, [0, 0, 0], [h, w - 1, c]));
-    return tf.add(tf.sum(tf.abs(vertical)), tf.sum(tf.abs(horizontal))) as tf.Scalar;
+    const u = tf.reshape(x, [h * w * c]);
+    const size = h * w * c;
+    const absSum = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.abs(tf.sub(a, b)));
+    const vertical = absSum(tf.slice(u, [w * c], [size - w * c]), tf.slice(u, [0], [size - w * c]));
+    const horizontal = absSum(tf.slice(u, [c], [size - c]), tf.slice(u, [0], [size - c]));
+    const wrap = h > 1 ? absSum(tf.slice(x, [1, 0, 0], [h - 1, 1, c]), tf.slice(x, [0, w - 1, 0], [h - 1, 1, c])) : tf.scalar(0);
+    return tf.sub(tf.add(vertical, horizontal), wrap) as tf.Scalar;
   });
 }
 

@@ -9,10 +9,11 @@
  * batch of one broadcast against the other. Transposed operands are materialised once by the
  * tiled Transpose (transpose.ts; a memory pass, far cheaper than the slow loop); a batch of A against a
  * single B is one GEMM on the stacked rows of A; other batches run one GEMM per item.
- * (Splitting a long inner dimension — K = H·W of a Gram matrix — into cache-sized chunks was
- * measured too: no faster for these shapes, so products run whole.)
+ * A single Aᵀ·B with a long inner dimension (a Gram matrix, K = H·W) runs in cache-sized chunks
+ * instead (chunked-transposed-product.ts).
  */
 import { KernelConfig, KernelFunc, TensorInfo, util } from '@tensorflow/tfjs-core';
+import { chunkedTransposedProduct, chunkRows } from './chunked-transposed-product';
 import { allocate, BackendWasm, dispose, f32, reshape, runStock, transpose, WASM } from './wasm-kernel-context';
 
 export const BATCH_MAT_MUL = 'BatchMatMul';
@@ -32,6 +33,15 @@ function batchMatMul({ inputs, backend, attrs }: Args): TensorInfo {
   const broadcastable = batchA === batchB || batchA === 1 || batchB === 1;
   if (plain || !broadcastable || a.dtype !== 'float32' || b.dtype !== 'float32') {
     return runStock(BATCH_MAT_MUL, { a, b }, { transposeA, transposeB }, backend);
+  }
+  if (transposeA && !transposeB && batchA === 1 && batchB === 1) {
+    const [k, m] = a.shape.slice(-2);
+    const rows = chunkRows(k, m, b.shape[b.shape.length - 1]);
+    if (rows) {
+      const out = chunkedTransposedProduct(backend, a, b, rows);
+      out.shape = [...a.shape.slice(0, -2), m, b.shape[b.shape.length - 1]];
+      return out;
+    }
   }
   const a3 = transposeA ? transposeLastTwo(backend, a) : a;
   const b3 = transposeB ? transposeLastTwo(backend, b) : b;

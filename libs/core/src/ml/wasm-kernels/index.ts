@@ -21,6 +21,7 @@ import { fusedMatMulConfig } from './fused-mat-mul';
 import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { meanConfig } from './mean';
+import { reverseConfig } from './reverse';
 import { sumConfig } from './sum';
 import { tileConfig } from './tile';
 import { captureStockKernel, stockKernel, WASM } from './wasm-kernel-context';
@@ -45,6 +46,7 @@ export const FAST_WASM_KERNEL_CONFIGS: readonly KernelConfig[] = [
   castConfig,
   batchNormGradConfig,
   transposeConfig,
+  reverseConfig,
 ];
 
 let installed = false;

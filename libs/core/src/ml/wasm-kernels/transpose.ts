@@ -47,19 +47,19 @@ export function blockedTranspose(backend: BackendWasm, x: TensorInfo, perm: read
   const src = f32(backend, x);
   const dst = f32(backend, out);
   const [batch, rows, cols] = swap;
-  for (let b = 0; b < batch; b++) transposeMatrix(src, dst, b * rows * cols, rows, cols);
+  for (let b = 0; b < batch; b++) transposeMatrix(src, b * rows * cols, dst, b * rows * cols, rows, cols);
   return out;
 }
 
-/** dst[offset + c·rows + r] = src[offset + r·cols + c] for one rows×cols matrix, tile by tile. */
-function transposeMatrix(src: Float32Array, dst: Float32Array, offset: number, rows: number, cols: number): void {
+/** dst[to + c·rows + r] = src[from + r·cols + c] for one rows×cols matrix, tile by tile. */
+export function transposeMatrix(src: Float32Array, from: number, dst: Float32Array, to: number, rows: number, cols: number): void {
   for (let r0 = 0; r0 < rows; r0 += TILE) {
     const r1 = Math.min(rows, r0 + TILE);
     for (let c0 = 0; c0 < cols; c0 += TILE) {
       const c1 = Math.min(cols, c0 + TILE);
       for (let r = r0; r < r1; r++) {
-        const from = offset + r * cols;
-        for (let c = c0; c < c1; c++) dst[offset + c * rows + r] = src[from + c];
+        const row = from + r * cols;
+        for (let c = c0; c < c1; c++) dst[to + c * rows + r] = src[row + c];
       }
     }
   }
