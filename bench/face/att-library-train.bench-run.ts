@@ -16,6 +16,7 @@
  * there), FACESTYLE_SHARED_DIR.
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
@@ -30,6 +31,8 @@ import { loadAttFaces } from '../../libs/core/src/ml/face/testing/shared-data';
 import { resolveTrainingConfig, TrainingConfigOverrides } from '../../libs/core/src/ml/face/training-config';
 import { parseTrainingRunOptions } from '../../libs/core/src/ml/face/training-options';
 import { verificationMetrics, VerificationMetrics } from '../../libs/core/src/ml/face/verification-metrics';
+import { loadVggModel } from '../../libs/core/src/ml/style/vgg-loader';
+import { vgg19Block3Dir } from '../../libs/core/src/testing/shared-data';
 
 const env = process.env;
 
@@ -72,8 +75,13 @@ it('trains on AT&T s1..s30 and verifies s31..s40', async () => {
   log(`backend ${backend}; raw-pixel baseline: ${describe(verificationMetrics(raw.same, raw.different))}`);
   log(`config ${JSON.stringify({ options, model: config.model, augmentation: config.augmentation, warmup: config.warmup })}`);
 
-  const trainer = EmbeddingTrainer.create(config, { train, validation });
   const started = performance.now();
+  const vgg = config.model.backbone === 'vgg19' ? await loadVggModel((rel) => fs.readFile(path.join(vgg19Block3Dir(), rel))) : undefined;
+  const trainer = EmbeddingTrainer.create(config, { train, validation }, vgg);
+  vgg?.dispose();
+  const initStarted = performance.now();
+  await trainer.initialiseHeadIfPending();
+  if (vgg) log(`backbone head initialised in ${((performance.now() - initStarted) / 1000).toFixed(1)} s; step-0 held-out: ${describe((await trainer.evaluate())!.metrics)}`);
   let trainingMs = 0;
   const result = await trainer.run({
     onStep: (r) => {

@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, pollUntil, startTestStack, TestStack } from '../support/test-stack';
 import { uploadAttDataset } from '../support/datasets';
+import { vggBlock3Url } from '../support/shared-files';
 
 let stack: TestStack;
 let datasetId: string;
 beforeAll(async () => {
-  stack = await startTestStack({ workers: 1, env: { FACESTYLE_TF_BACKEND: 'wasm' } });
+  stack = await startTestStack({ workers: 1, env: { FACESTYLE_TF_BACKEND: 'wasm', VGG19_MODEL_URL: vggBlock3Url() } });
   datasetId = await uploadAttDataset(stack.baseUrl, 1, 8);
 }, 120_000);
 afterAll(() => stack.stop());
@@ -51,7 +52,30 @@ describe('training runs through the API and a worker', () => {
     model.dispose();
   });
 
+  it('trains a projection on the pretrained vgg19 backbone, and its checkpoint loads in TF.js', async () => {
+    const options = { ...small, model: { backbone: 'vgg19', inputSize: 16, embeddingDim: 8 } };
+    const { status, body } = await submit({ datasetId, ...options });
+    expect(status).toBe(202);
+    const done = await pollUntil(() => view(body.id), (r) => ['completed', 'failed'].includes(r.body.status), 120_000, 250);
+    expect(done.body.error).toBeUndefined();
+    expect(done.body).toMatchObject({ status: 'completed', step: 6 });
+    expect(done.body.evaluation?.rocAuc).toBeGreaterThan(0.5);
+
+    await tf.setBackend('cpu');
+    await import('../../libs/core/src/ml/face/l2-normalization-layer');
+    await import('../../libs/core/src/ml/face/feature-standardization-layer');
+    const model = await tf.loadLayersModel(`${stack.baseUrl}/v1/training-runs/${body.id}/checkpoints/latest/model.json`);
+    expect(model.getLayer('vgg_block3_conv4').trainable).toBe(false);
+    const embedding = tf.tidy(() => model.predict(tf.zeros([1, 16, 16, 1])) as tf.Tensor);
+    expect(embedding.shape).toEqual([1, 8]);
+    expect(tf.tidy(() => tf.norm(embedding).dataSync()[0])).toBeCloseTo(1, 4);
+    tf.dispose([embedding]);
+    model.dispose();
+  });
+
   it.each([
+    ['a backbone input size that is not a multiple of 8', { datasetId: '$DS', steps: 5, model: { backbone: 'vgg19', inputSize: 36 } }, /^body\.model\.inputSize: must be a multiple of 8/],
+    ['an unknown backbone', { datasetId: '$DS', steps: 5, model: { backbone: 'resnet50' } }, /^body\.model\.backbone: /],
     ['a missing dataset', { datasetId: 'ds_AAAAAAAAAAAAAAAAAAAA', steps: 5 }, /^body\.datasetId: dataset ds_A+ not found/],
     ['no steps', { datasetId: '$DS' }, /^body\.steps: Required/],
     ['an unknown field', { datasetId: '$DS', steps: 5, epochs: 3 }, /^body\.epochs: unknown field/],

@@ -202,7 +202,7 @@ function drawCheckpoints(container, run) {
   replace(
     container,
     h('h2', {}, 'Checkpoints'),
-    h('p', { class: 'muted' }, 'TF.js layers models: ', h('code', {}, "tf.loadLayersModel('<model.json URL>')"), ' (register the L2Normalization layer first).'),
+    h('p', { class: 'muted' }, 'TF.js layers models: ', h('code', {}, "tf.loadLayersModel('<model.json URL>')"), ' (register the custom layers first: see /examples/face-layers.js).'),
     h('table', { 'data-table': 'checkpoints' }, h('thead', {}, h('tr', {}, h('th', { class: 'num' }, 'Step'), h('th', {}, 'Saved'), h('th', {}, 'Files'))), h('tbody', {}, rows)),
   );
 }

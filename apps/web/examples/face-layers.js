@@ -6,6 +6,8 @@
 //                                custom gradient only matters in training)
 //   CompositeBatchNormalization  y = γ·(x − moving μ)/√(moving σ² + ε) + β  (composite-batch-normalization.ts,
 //                                inference branch)
+//   FeatureStandardization       y = (x − mean) · inverse_std          (feature-standardization-layer.ts;
+//                                models with the pretrained vgg19 backbone)
 const tf = globalThis.tf;
 
 const firstInput = (inputs) => (Array.isArray(inputs) ? inputs[0] : inputs);
@@ -107,6 +109,30 @@ class CompositeBatchNormalization extends tf.layers.Layer {
   }
 }
 
-for (const layer of [L2Normalization, CompositeGradientConv2D, CompositeBatchNormalization]) tf.serialization.registerClass(layer);
+class FeatureStandardization extends tf.layers.Layer {
+  static className = 'FeatureStandardization';
 
-export const FACE_LAYERS = ['L2Normalization', 'CompositeGradientConv2D', 'CompositeBatchNormalization'];
+  constructor(args = {}) {
+    super({ name: args.name });
+  }
+
+  build(inputShape) {
+    const features = [lastDim(inputShape)];
+    this.mean = this.addWeight('mean', features, 'float32', tf.initializers.zeros(), undefined, false);
+    this.inverseStd = this.addWeight('inverse_std', features, 'float32', tf.initializers.ones(), undefined, false);
+    this.built = true;
+  }
+
+  computeOutputShape(inputShape) {
+    return inputShape;
+  }
+
+  call(inputs) {
+    return tf.tidy(() => tf.mul(tf.sub(firstInput(inputs), this.mean.read()), this.inverseStd.read()));
+  }
+}
+
+const LAYERS = [L2Normalization, CompositeGradientConv2D, CompositeBatchNormalization, FeatureStandardization];
+for (const layer of LAYERS) tf.serialization.registerClass(layer);
+
+export const FACE_LAYERS = LAYERS.map((layer) => layer.className);

@@ -119,7 +119,7 @@ const pull: CommandSpec = {
   summary: 'Download a checkpoint (model.json + weights) for tf.loadLayersModel',
   description:
     "Downloads a checkpoint's model.json and every weight file it names into <dir>, so that\n" +
-    "tf.loadLayersModel('file://<dir>/model.json') loads it (register the L2Normalization layer first:\n" +
+    "tf.loadLayersModel('file://<dir>/model.json') loads it (register Facestyle's custom layers first:\n" +
     "import '@facestyle/core').",
   options: { step: { type: 'string', value: 'n|latest|best', description: 'which checkpoint (default latest)' } },
   examples: ['facestyle runs pull run_0123456789abcdefghij ./model', 'facestyle runs pull run_0123456789abcdefghij --step best ./best'],

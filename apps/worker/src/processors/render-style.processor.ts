@@ -10,7 +10,6 @@ import {
   decodeImage,
   deserializeRenderState,
   IterationReport,
-  loadVggModel,
   MissingLayerError,
   objectKey,
   renderStyle,
@@ -18,22 +17,11 @@ import {
   startBackend,
 } from '@facestyle/core';
 import { UnrecoverableError } from 'bullmq';
-import { cachedModelFiles } from '../models/cached-model-files';
+import { vggModel } from '../models/vgg-model';
 import { parseJobInput } from './job-input';
 import { tensorMemory } from './tensor-memory';
 import { processorContext } from './processor-context';
 import { requeueForShutdown, shutdownRequested } from './shutdown-signal';
-
-let vgg: { url: string; model: tf.LayersModel } | undefined;
-
-async function vggModel(url: string): Promise<tf.LayersModel> {
-  if (vgg?.url !== url) {
-    vgg?.model.dispose();
-    const { store } = processorContext();
-    vgg = { url, model: await loadVggModel(cachedModelFiles(url, store, 'vgg19')) };
-  }
-  return vgg.model;
-}
 
 /** Progress sent to the parent worker, which turns it into metrics. */
 export interface RenderProgressEvent {

@@ -18,6 +18,7 @@ import {
   startBackend,
   StepRecord,
 } from '@facestyle/core';
+import { vggModel } from '../models/vgg-model';
 import { CheckpointStore } from '../training/checkpoint-store';
 import { trainingEvaluationSummary } from '../training/evaluation-summary';
 import { parseJobInput } from './job-input';
@@ -47,7 +48,9 @@ export default async function processTrainingRun(job: SandboxedJob, token?: stri
 
   const checkpoints = new CheckpointStore(store, id);
   const latest = await checkpoints.loadLatest();
-  const trainer = latest ? await EmbeddingTrainer.resume(latest, data) : EmbeddingTrainer.create(config, data);
+  // A new pretrained-backbone run copies its frozen layers from the worker's VGG19; a resumed one has them in its checkpoint.
+  const vgg = !latest && config.model.backbone === 'vgg19' ? await vggModel(appConfig.vgg19ModelUrl) : undefined;
+  const trainer = latest ? await EmbeddingTrainer.resume(latest, data) : EmbeddingTrainer.create(config, data, vgg);
   const resumedFrom = latest?.step;
   // The history restarts from what the checkpoint holds, so a resumed run has no gap or repeat.
   await records.truncateHistory('training-run', id, 0);

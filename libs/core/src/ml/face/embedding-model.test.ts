@@ -7,6 +7,7 @@ import { restoreModel, snapshotModel } from './model-artifacts';
 import { initFaceTestBackend } from './testing/test-backend';
 
 const tiny: EmbeddingModelSpec = {
+  backbone: 'none',
   inputSize: 16,
   channels: 1,
   width: 4,

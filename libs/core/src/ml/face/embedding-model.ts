@@ -3,13 +3,26 @@
  * followed by 2×2 max pooling (filters double per block, starting at `width`), then a
  * flatten (or global average) → dense projection to `embeddingDim` and an L2 normalisation, so embeddings
  * lie on the unit sphere and Euclidean distances are in [0, 2]. No I/O here.
+ *
+ * With `backbone: 'vgg19'` the conv blocks are replaced by the frozen, pretrained VGG19 features
+ * of vgg-backbone.ts, standardised per feature (feature-standardization-layer.ts); only the
+ * projection is trained (backbone-head-init.ts gives it a principal-component start).
  */
 import * as tf from '@tensorflow/tfjs';
 
 import { CompositeBatchNormalization } from './composite-batch-normalization';
 import { CompositeGradientConv2D } from './composite-gradient-conv2d';
+import { PixelNormalization } from './face-preprocessing';
+import { FeatureStandardization } from './feature-standardization-layer';
 import { L2Normalization } from './l2-normalization-layer';
 import { SeededRandom } from './seeded-random';
+import { applyVggBackbone, VGG_BACKBONE_INPUT_MULTIPLE, VggBackboneWeights } from './vgg-backbone';
+
+export type EmbeddingBackbone =
+  /** Conv blocks trained from scratch (width, depth, … below). */
+  | 'none'
+  /** ImageNet VGG19 up to block3_conv4, frozen, then a trained projection (vgg-backbone.ts). */
+  | 'vgg19';
 
 export type LayerImplementation =
   /** Stock Conv2D and BatchNormalization: for backends with fast gradient kernels (native TF, wasm + Facestyle kernels). */
@@ -21,6 +34,8 @@ export type LayerImplementation =
   | 'composite';
 
 export interface EmbeddingModelSpec {
+  /** Where the features come from; with 'vgg19' the conv-block fields below are unused. */
+  backbone: EmbeddingBackbone;
   /** Square input side in pixels. */
   inputSize: number;
   /** 1 = greyscale, 3 = RGB. */
@@ -47,6 +62,7 @@ export interface EmbeddingModelSpec {
 }
 
 export const DEFAULT_EMBEDDING_MODEL: EmbeddingModelSpec = {
+  backbone: 'none',
   inputSize: 64,
   channels: 1,
   width: 16,
@@ -59,11 +75,39 @@ export const DEFAULT_EMBEDDING_MODEL: EmbeddingModelSpec = {
   seed: 1,
 };
 
+/** What a pretrained backbone needs at build time (new runs only: checkpoints carry the weights). */
+export interface BackboneSource {
+  weights: VggBackboneWeights;
+  /** The run's pixel normalisation, folded into the first convolution. */
+  normalization: PixelNormalization;
+}
+
 /** Builds an untrained embedding model: input [batch, inputSize, inputSize, channels] → [batch, embeddingDim]. */
-export function buildEmbeddingModel(spec: EmbeddingModelSpec): tf.LayersModel {
+export function buildEmbeddingModel(spec: EmbeddingModelSpec, backbone?: BackboneSource): tf.LayersModel {
   validateSpec(spec);
   const seeds = new SeededRandom(spec.seed);
   const input = tf.input({ shape: [spec.inputSize, spec.inputSize, spec.channels], name: 'face' });
+  const features = spec.backbone === 'vgg19' ? pretrainedFeatures(input, spec, backbone) : convBlockFeatures(input, spec, seeds);
+  const x = tf.layers
+    .dense({
+      units: spec.embeddingDim,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.nextSeed() }),
+      name: 'projection',
+    })
+    .apply(features) as tf.SymbolicTensor;
+  const embedding = new L2Normalization({ name: 'l2_normalize' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: embedding, name: 'face_embedding' });
+}
+
+/** Frozen VGG19 features, standardised (statistics set later from the training images). */
+function pretrainedFeatures(input: tf.SymbolicTensor, spec: EmbeddingModelSpec, backbone?: BackboneSource): tf.SymbolicTensor {
+  if (!backbone) throw new Error("embedding model: backbone 'vgg19' needs the VGG19 weights");
+  const features = applyVggBackbone(input, backbone.weights, spec.channels, backbone.normalization);
+  return new FeatureStandardization({ name: 'feature_standardization' }).apply(features) as tf.SymbolicTensor;
+}
+
+/** The conv blocks trained from scratch, flattened or averaged. */
+function convBlockFeatures(input: tf.SymbolicTensor, spec: EmbeddingModelSpec, seeds: SeededRandom): tf.SymbolicTensor {
   let x: tf.SymbolicTensor = input;
   for (let block = 1; block <= spec.depth; block++) {
     const filters = spec.width * 2 ** (block - 1);
@@ -88,16 +132,7 @@ export function buildEmbeddingModel(spec: EmbeddingModelSpec): tf.LayersModel {
   }
   const head =
     spec.head === 'flatten' ? tf.layers.flatten({ name: 'flatten' }) : tf.layers.globalAveragePooling2d({ name: 'average' });
-  x = head.apply(x) as tf.SymbolicTensor;
-  x = tf.layers
-    .dense({
-      units: spec.embeddingDim,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.nextSeed() }),
-      name: 'projection',
-    })
-    .apply(x) as tf.SymbolicTensor;
-  const embedding = new L2Normalization({ name: 'l2_normalize' }).apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: embedding, name: 'face_embedding' });
+  return head.apply(x) as tf.SymbolicTensor;
 }
 
 function validateSpec(spec: EmbeddingModelSpec): void {
@@ -107,6 +142,12 @@ function validateSpec(spec: EmbeddingModelSpec): void {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
       throw new RangeError(`embedding model: ${key} must be a positive integer, got ${String(value)}`);
     }
+  }
+  if (spec.backbone === 'vgg19') {
+    if (spec.inputSize % VGG_BACKBONE_INPUT_MULTIPLE !== 0) {
+      throw new RangeError(`embedding model: inputSize ${spec.inputSize} must be a multiple of ${VGG_BACKBONE_INPUT_MULTIPLE} for the vgg19 backbone`);
+    }
+    return;
   }
   if (spec.inputSize < 2 ** spec.depth) {
     throw new RangeError(`embedding model: inputSize ${spec.inputSize} is too small for depth ${spec.depth} (needs ≥ ${2 ** spec.depth})`);

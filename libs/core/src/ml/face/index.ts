@@ -23,3 +23,7 @@ export * from './training-options';
 export * from './triplet-loss';
 export * from './triplet-miners';
 export * from './verification-metrics';
+export * from './backbone-head-init';
+export * from './feature-standardization-layer';
+export * from './principal-components';
+export * from './vgg-backbone';

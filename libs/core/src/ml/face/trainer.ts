@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+import { initialiseBackboneHead } from './backbone-head-init';
 import { recalibrateBatchNormalization } from './batch-norm-recalibration';
 import { detectCollapse, StepHealth } from './collapse-detector';
 import { buildEmbeddingModel } from './embedding-model';
@@ -25,6 +26,7 @@ import {
   TrainingCheckpoint,
 } from './training-checkpoint';
 import { decodeTripletStats, tripletLoss } from './triplet-loss';
+import { vggBackboneWeights } from './vgg-backbone';
 
 export interface TrainingData {
   train: readonly FaceSample[];
@@ -67,6 +69,8 @@ export class EmbeddingTrainer {
   private readonly trainableVariables: tf.Variable[];
   private readonly imageLength: number;
   private lastCheckpoint: TrainingCheckpoint | null = null;
+  /** A new pretrained-backbone run sets its standardisation and projection before the first step. */
+  private headInitPending = false;
 
   private constructor(
     readonly config: FaceTrainingConfig,
@@ -81,20 +85,32 @@ export class EmbeddingTrainer {
     this.imageLength = inputSize * inputSize * channels;
   }
 
-  /** A new run from freshly initialised weights. */
-  static create(config: FaceTrainingConfig, data: TrainingData): EmbeddingTrainer {
+  /**
+   * A new run from freshly initialised weights. A `vgg19`-backbone run needs the loaded VGG19
+   * (`loadVggModel`; only read here, not kept); its head is initialised when the run starts.
+   */
+  static create(config: FaceTrainingConfig, data: TrainingData, vgg?: tf.LayersModel): EmbeddingTrainer {
     const { trainIdentities, labels } = validateData(config, data);
     const { options } = config;
     const sampler = new PkSampler(labels, { ...options.sampler, seed: options.seed });
-    const model = buildEmbeddingModel(config.model);
+    const pretrained = config.model.backbone === 'vgg19';
+    if (pretrained && !vgg) throw new Error("a training run with backbone 'vgg19' needs the VGG19 model");
+    const backboneWeights = pretrained && vgg ? vggBackboneWeights(vgg) : undefined;
+    const model = buildEmbeddingModel(
+      config.model,
+      backboneWeights && { weights: backboneWeights, normalization: config.preprocessing.normalization },
+    );
+    backboneWeights?.forEach((pair) => tf.dispose(pair));
     const optimizer = tf.train.adam(options.optimizer.learningRate);
-    return new EmbeddingTrainer(config, data, trainIdentities, model, optimizer, {
+    const trainer = new EmbeddingTrainer(config, data, trainIdentities, model, optimizer, {
       step: 0,
       sampler,
       augmentationRng: new SeededRandom(options.seed ^ 0x0a06),
       lossHistory: [],
       evaluations: [],
     });
+    trainer.headInitPending = pretrained;
+    return trainer;
   }
 
   /** Continues a run from a checkpoint, with the same training data. */
@@ -140,6 +156,7 @@ export class EmbeddingTrainer {
   /** Trains until `options.steps`, `shouldStop()` or a detected collapse. */
   async run(callbacks: TrainerCallbacks = {}): Promise<TrainingResult> {
     const { steps, evalEvery, checkpointEvery } = this.config.options;
+    await this.initialiseHeadIfPending();
     while (this.state.step < steps) {
       if (await callbacks.shouldStop?.()) return this.finish('stopped', null, callbacks);
       const record = await this.trainStep();
@@ -177,6 +194,21 @@ export class EmbeddingTrainer {
       flipAverage,
     });
     return { step: this.state.step, metrics };
+  }
+
+  /**
+   * For a new pretrained-backbone run: standardisation statistics and a principal-component
+   * projection from the clean training images (backbone-head-init.ts). Runs once, before step 1;
+   * a resumed run has them in its checkpoint.
+   */
+  async initialiseHeadIfPending(): Promise<void> {
+    if (!this.headInitPending) return;
+    await initialiseBackboneHead(
+      this.model,
+      this.data.train.map((s) => s.pixels),
+      this.config.options.seed,
+    );
+    this.headInitPending = false;
   }
 
   /** A snapshot of the whole run state at the current step. */

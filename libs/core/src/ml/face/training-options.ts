@@ -5,6 +5,7 @@
  * without the batch-hard collapse described in DESIGN.md (see `DEFAULT_TRAINING_OPTIONS`).
  */
 import { z } from 'zod';
+import { VGG_BACKBONE_FEATURES, VGG_BACKBONE_INPUT_MULTIPLE } from './vgg-backbone';
 
 const positiveInt = z.number().int().positive();
 
@@ -14,6 +15,12 @@ export const trainingRunOptionsSchema = z
     steps: positiveInt.max(10_000_000),
     model: z
       .object({
+        /**
+         * `none`: a CNN trained from scratch. `vgg19`: frozen ImageNet VGG19 features (up to
+         * block3_conv4, from the worker's VGG19_MODEL_URL) with a trained projection — far better
+         * on small datasets (see vgg-backbone.ts); inputSize must then be a multiple of 8.
+         */
+        backbone: z.enum(['none', 'vgg19']).default('none'),
         /** Square input side in pixels (images are resized to cover it and centre-cropped). */
         inputSize: z.number().int().min(16).max(512).default(64),
         /** 1 = greyscale, 3 = RGB. */
@@ -21,6 +28,22 @@ export const trainingRunOptionsSchema = z
         embeddingDim: z.number().int().min(2).max(2048).default(64),
       })
       .strict()
+      .superRefine((model, ctx) => {
+        if (model.backbone === 'vgg19' && model.inputSize % VGG_BACKBONE_INPUT_MULTIPLE !== 0) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['inputSize'],
+            message: `must be a multiple of ${VGG_BACKBONE_INPUT_MULTIPLE} with the vgg19 backbone (got ${model.inputSize})`,
+          });
+        }
+        if (model.backbone === 'vgg19' && model.embeddingDim > VGG_BACKBONE_FEATURES) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['embeddingDim'],
+            message: `must be at most ${VGG_BACKBONE_FEATURES} (the backbone's feature count) with the vgg19 backbone`,
+          });
+        }
+      })
       .default({}),
     loss: z
       .object({

@@ -15,7 +15,8 @@
  *               pad top f_h−1−p_t, left f_w−1−p_l, bottom H−1+p_t−(oh−1)·s_h, right W−1+p_l−(ow−1)·s_w)
  * where the bottom/right padding is whatever makes the output exactly H×W. With stride 1 and
  * non-negative padding the convolution pads by itself; otherwise the zero-dilated, padded copy of
- * dy is written here and convolved with 'valid' padding.
+ * dy is written here and convolved with 'valid' padding. W' is kept while W is alive
+ * (flipped-filter-cache.ts): a fresh copy per call made XNNPACK re-pack the weights every time.
  *
  * When the input has only a few channels (an image: 1 or 3), the flipped filter has that few
  * output channels, which leaves most of XNNPACK's SIMD lanes idle (8 output channels per
@@ -26,6 +27,7 @@
  * Dilated forward convolutions never reach this kernel: TF.js refuses their gradient.
  */
 import { backend_util, Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { cachedFlippedFilter } from './flipped-filter-cache';
 import { allocate, BackendWasm, dispose, f32, reshape, runStock, transpose, WASM } from './wasm-kernel-context';
 
 export const CONV2D_BACKPROP_INPUT = 'Conv2DBackpropInput';
@@ -70,16 +72,15 @@ function conv2dBackpropInput({ inputs, backend, attrs }: Args): TensorInfo {
     return viaGemm(backend, dy, filter, info);
   }
 
-  const flipped = flipFilter(backend, filter);
+  // Owned by the cache, so that XNNPACK's operator for it survives until the next call.
+  const flipped = cachedFlippedFilter(backend, filter);
   if (sh === 1 && sw === 1 && Math.min(top, left, bottom, right) >= 0) {
-    const dx = runStock(
+    return runStock(
       'Conv2D',
       { x: dy, filter: flipped },
       { strides: [1, 1], dilations: [1, 1], dataFormat: 'NHWC', pad: explicit(top, bottom, left, right) },
       backend,
     );
-    dispose(backend, flipped);
-    return dx;
   }
   const spread = dilateAndPad(backend, dy, [inHeight + fh - 1, inWidth + fw - 1], [sh, sw], [top, left]);
   const dx = runStock(
@@ -88,7 +89,7 @@ function conv2dBackpropInput({ inputs, backend, attrs }: Args): TensorInfo {
     { strides: [1, 1], dilations: [1, 1], dataFormat: 'NHWC', pad: 'valid' },
     backend,
   );
-  dispose(backend, flipped, spread);
+  dispose(backend, spread);
   return dx;
 }
 
@@ -139,25 +140,6 @@ function explicit(top: number, bottom: number, left: number, right: number): bac
     [left, right],
     [0, 0],
   ];
-}
-
-/** W'[a',b',o,c] = W[f_h−1−a', f_w−1−b', c, o]: spatial flip plus swap of the channel axes. */
-function flipFilter(backend: BackendWasm, filter: TensorInfo): TensorInfo {
-  const [fh, fw, ci, co] = filter.shape;
-  const out = allocate(backend, [fh, fw, co, ci]);
-  const src = f32(backend, filter);
-  const dst = f32(backend, out);
-  const tap = ci * co;
-  for (let a = 0; a < fh; a++) {
-    for (let b = 0; b < fw; b++) {
-      const from = (a * fw + b) * tap;
-      const to = ((fh - 1 - a) * fw + (fw - 1 - b)) * tap;
-      for (let c = 0; c < ci; c++) {
-        for (let o = 0; o < co; o++) dst[to + o * ci + c] = src[from + c * co + o];
-      }
-    }
-  }
-  return out;
 }
 
 /**

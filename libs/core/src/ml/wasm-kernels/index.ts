@@ -8,7 +8,7 @@
  * which takes effect if the wasm backend has not started yet; `requestWasmThreads(1)` before the
  * backend starts keeps it single-threaded.
  */
-import { getKernel, KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { engine, getKernel, KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import os from 'node:os';
 import { setWasmKernelInstaller } from '../backend/backend-choice';
 import { batchMatMulConfig } from './batch-mat-mul';
@@ -17,6 +17,7 @@ import { batchNormGradConfig, installBatchNormGradient, uninstallBatchNormGradie
 import { castConfig } from './cast';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
+import { clearFlippedFilterCache } from './flipped-filter-cache';
 import { fusedMatMulConfig } from './fused-mat-mul';
 import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
@@ -24,7 +25,7 @@ import { meanConfig } from './mean';
 import { reverseConfig } from './reverse';
 import { sumConfig } from './sum';
 import { tileConfig } from './tile';
-import { captureStockKernel, stockKernel, WASM } from './wasm-kernel-context';
+import { BackendWasm, captureStockKernel, stockKernel, WASM } from './wasm-kernel-context';
 import { requestWasmThreads, wasmThreadCount } from './wasm-threads';
 
 export { requestWasmThreads, wasmThreadCount, wasmThreadsError } from './wasm-threads';
@@ -71,9 +72,15 @@ export function installFastWasmKernels(): string {
   return threads > 1 ? `${FAST_WASM_KERNELS}, ${threads} threads` : FAST_WASM_KERNELS;
 }
 
-/** Puts the stock wasm kernels back (for benchmarks and tests that compare the two). */
+/**
+ * Puts the stock wasm kernels back (for benchmarks and tests that compare the two), and frees the
+ * flipped filters Conv2DBackpropInput kept (the stock kernel has no use for them).
+ */
 export function uninstallFastWasmKernels(): void {
   if (!installed) return;
+  // The registry, not findBackend: that would start a backend that has not started yet.
+  const backend = engine().registry[WASM];
+  if (backend) clearFlippedFilterCache(backend as BackendWasm);
   for (const config of FAST_WASM_KERNEL_CONFIGS) {
     unregisterKernel(config.kernelName, WASM);
     const stock = stockKernel(config.kernelName);
