@@ -5,7 +5,6 @@
  * A retried job resumes from the saved state instead of iteration 0.
  */
 import type { SandboxedJob } from 'bullmq';
-import * as tf from '@tensorflow/tfjs';
 import {
   decodeImage,
   deserializeRenderState,
