@@ -1,7 +1,7 @@
 /**
  * Checkpoint ⇄ files. `model.json` + `weights.bin` are a standard TF.js layers model
  * (`tf.loadLayersModel` reads them through any handler that serves the two files; the
- * custom layers — L2Normalization and the composite conv/batch-norm — must be registered, i.e. this
+ * custom layers — L2Normalization, the composite conv/batch-norm, FeatureStandardization — must be registered, i.e. this
  * library imported), with
  * the preprocessing, distance and threshold in `userDefinedMetadata` for inference.
  * `optimizer.json` holds the optimizer slots; `state.json` the rest of the run state
@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import './composite-batch-normalization';
 import './composite-gradient-conv2d';
+import './feature-standardization-layer';
 import './l2-normalization-layer';
 import { OptimizerSnapshot } from './model-artifacts';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, TrainingCheckpoint } from './training-checkpoint';

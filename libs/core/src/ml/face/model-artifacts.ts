@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 // Register the custom layers so topologies that name them can be deserialised.
 import './composite-batch-normalization';
 import './composite-gradient-conv2d';
+import './feature-standardization-layer';
 import './l2-normalization-layer';
 
 export interface ModelSnapshot {
