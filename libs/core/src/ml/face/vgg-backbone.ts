@@ -3,7 +3,7 @@
  * convolutions up to block3_conv4 (the truncated VGG19 the style renders use), then average
  * pooling to a 2×2 grid. On AT&T's held-out people these generic features, standardised, already
  * separate identities better than a CNN trained from scratch on 30 people (ROC AUC 0.97–0.98 vs
- * 0.94), and a projection trained on top generalises instead of memorising the training faces.
+ * 0.94); only the projection on top is trained, so the run cannot unlearn them.
  *
  * VGG expects Keras 'caffe' input: BGR in 0..255 minus the ImageNet channel means, 3 channels.
  * Our preprocessed faces are normalised (per-image standardisation or [-1, 1]) and often
