@@ -16,7 +16,6 @@
  * there), FACESTYLE_SHARED_DIR.
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
@@ -32,7 +31,7 @@ import { resolveTrainingConfig, TrainingConfigOverrides } from '../../libs/core/
 import { parseTrainingRunOptions } from '../../libs/core/src/ml/face/training-options';
 import { verificationMetrics, VerificationMetrics } from '../../libs/core/src/ml/face/verification-metrics';
 import { loadVggModel } from '../../libs/core/src/ml/style/vgg-loader';
-import { vgg19Block3Dir } from '../../libs/core/src/testing/shared-data';
+import { vggBlock3ReadFile } from '../../libs/core/src/ml/style/testing/shared-data';
 
 const env = process.env;
 
@@ -76,7 +75,7 @@ it('trains on AT&T s1..s30 and verifies s31..s40', async () => {
   log(`config ${JSON.stringify({ options, model: config.model, augmentation: config.augmentation, warmup: config.warmup })}`);
 
   const started = performance.now();
-  const vgg = config.model.backbone === 'vgg19' ? await loadVggModel((rel) => fs.readFile(path.join(vgg19Block3Dir(), rel))) : undefined;
+  const vgg = config.model.backbone === 'vgg19' ? await loadVggModel(vggBlock3ReadFile) : undefined;
   const trainer = EmbeddingTrainer.create(config, { train, validation }, vgg);
   vgg?.dispose();
   const initStarted = performance.now();

@@ -2,8 +2,6 @@
  * Memory over long runs: 500 triplet training steps and 500 style-transfer iterations on the wasm
  * backend. Live tensors must be flat (no leak) and RSS bounded (no growth after warm-up).
  */
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { EmbeddingTrainer, parseTrainingRunOptions, resolveTrainingConfig } from '@facestyle/core';
@@ -12,7 +10,7 @@ import { decodeImage } from '../../libs/core/src/ml/style/image-io';
 import { parseRenderOptions } from '../../libs/core/src/ml/style/render-options';
 import { renderStyle } from '../../libs/core/src/ml/style/style-renderer';
 import { loadVggModel } from '../../libs/core/src/ml/style/vgg-loader';
-import { vgg19Block3Dir } from '../../libs/core/src/testing/shared-data';
+import { vggBlock3ReadFile } from '../../libs/core/src/ml/style/testing/shared-data';
 import { contentImage, styleImage } from '../../test/support/shared-files';
 import { writeBenchResult } from '../support/bench-results';
 
@@ -38,7 +36,7 @@ it('memory over long runs', async () => {
   });
   trainer.dispose();
 
-  const vgg = await loadVggModel((rel) => fs.readFile(path.join(vgg19Block3Dir(), rel)));
+  const vgg = await loadVggModel(vggBlock3ReadFile);
   const content = await decodeImage(contentImage());
   const style = await decodeImage(styleImage());
   const render = { tensors: [] as number[], rssMiB: [] as number[] };

@@ -18,9 +18,7 @@ import { parseRenderOptions } from '../../libs/core/src/ml/style/render-options'
 import { renderStyle } from '../../libs/core/src/ml/style/style-renderer';
 import { loadVggModel } from '../../libs/core/src/ml/style/vgg-loader';
 import { contentImage, styleImage } from '../../test/support/shared-files';
-import { vgg19Block3Dir } from '../../libs/core/src/testing/shared-data';
-import fs from 'node:fs/promises';
-import path from 'node:path';
+import { vggBlock3ReadFile } from '../../libs/core/src/ml/style/testing/shared-data';
 import { runPyTorchReference } from '../support/pytorch-reference';
 import { writeBenchResult } from '../support/bench-results';
 
@@ -52,7 +50,7 @@ function fasterTriplet(a?: TorchTriplet, b?: TorchTriplet): TorchTriplet | undef
 }
 
 async function styleIterationSeconds(size: number, iterations: number): Promise<{ seconds: number; shape: [number, number] }> {
-  const vgg = await loadVggModel((rel) => fs.readFile(path.join(vgg19Block3Dir(), rel)));
+  const vgg = await loadVggModel(vggBlock3ReadFile);
   const content = await decodeImage(contentImage());
   const style = await decodeImage(styleImage());
   const times: number[] = [];

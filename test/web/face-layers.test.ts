@@ -4,8 +4,6 @@
  * the same embeddings as the library's layers. Run in Node: the page registers them on the global
  * `tf` exactly as here.
  */
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,27 +14,18 @@ import {
   loadVggModel,
   vggBackboneWeights,
 } from '@facestyle/core';
-import { vgg19Block3Dir } from '../../libs/core/src/testing/shared-data';
-
-/** A model's topology and weights in memory, as `model.json` + `weights.bin` would carry them. */
-async function artifactsOf(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    saved = artifacts;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  return saved as tf.io.ModelArtifacts;
-}
+import { ModelSnapshot, snapshotModel } from '../../libs/core/src/ml/face/model-artifacts';
+import { vggBlock3ReadFile } from '../../libs/core/src/ml/style/testing/shared-data';
 
 const faces = () => tf.randomUniform([2, 16, 16, 1], -1, 1, 'float32', 12);
 let browserLayers: string[];
-const library: { name: string; artifacts: tf.io.ModelArtifacts; embeddings: number[] }[] = [];
+const library: { name: string; artifacts: ModelSnapshot; embeddings: number[] }[] = [];
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
   const spec: EmbeddingModelSpec = { ...DEFAULT_EMBEDDING_MODEL, inputSize: 16, width: 4, depth: 2, embeddingDim: 8 };
   const cnn = buildEmbeddingModel(spec);
-  const vgg = await loadVggModel((rel) => fs.readFile(path.join(vgg19Block3Dir(), rel)));
+  const vgg = await loadVggModel(vggBlock3ReadFile);
   const weights = vggBackboneWeights(vgg);
   vgg.dispose();
   const pretrained = buildEmbeddingModel({ ...spec, backbone: 'vgg19' }, { weights, normalization: 'symmetric-unit-range' });
@@ -46,7 +35,7 @@ beforeAll(async () => {
   standardization.setStatistics(new Float32Array(1024).fill(0.5), new Float32Array(1024).map((_, i) => 1 + (i % 7)), 0);
   for (const [name, model] of [['cnn', cnn], ['vgg19', pretrained]] as const) {
     const embeddings = tf.tidy(() => Array.from((model.predict(faces()) as tf.Tensor).dataSync()));
-    library.push({ name, artifacts: await artifactsOf(model), embeddings });
+    library.push({ name, artifacts: await snapshotModel(model), embeddings });
     model.dispose();
   }
   // From here on the browser classes are the registered ones, as in the page.

@@ -15,20 +15,13 @@ import { principalComponents } from './principal-components';
 /** Added to each feature's spread, relative to the mean spread, so near-constant features stay bounded. */
 const RELATIVE_STD_FLOOR = 1e-2;
 
-export interface BackboneHeadInit {
-  /** Images the statistics came from (training images and their mirror images). */
-  images: number;
-  /** Share of the standardised features' variance the projection's directions carry. */
-  explainedVariance: number;
-}
-
 /** Sets the model's `feature_standardization` and `projection` weights from `images` (preprocessed, `[S, S, C]` each). */
 export async function initialiseBackboneHead(
   model: tf.LayersModel,
   images: readonly Float32Array[],
   seed: number,
   batchSize = 32,
-): Promise<BackboneHeadInit> {
+): Promise<void> {
   const standardization = model.getLayer('feature_standardization') as FeatureStandardization;
   const projection = model.getLayer('projection');
   const features = await backboneFeatures(model, images, batchSize);
@@ -41,17 +34,13 @@ export async function initialiseBackboneHead(
     standardization.setStatistics(mean, std, RELATIVE_STD_FLOOR * meanStd);
     const standardised = standardization.apply(features) as tf.Tensor2D;
     const dimension = features.shape[1];
+    // embeddingDim ≤ the feature count (validated with the options), so every unit gets a direction.
     const units = (projection.getWeights()[0] as tf.Tensor2D).shape[1];
-    const pca = principalComponents(standardised, Math.min(units, dimension), seed);
-    const totalVariance = tf.tidy(() => tf.sum(tf.moments(standardised, 0).variance).dataSync()[0]);
+    const pca = principalComponents(standardised, units, seed);
     standardised.dispose();
-    const kernel = new Float32Array(dimension * units);
-    const count = Math.min(units, dimension);
-    for (let r = 0; r < dimension; r++) kernel.set(pca.directions.subarray(r * count, (r + 1) * count), r * units);
-    const weights = [tf.tensor2d(kernel, [dimension, units]), tf.zeros([units])];
+    const weights = [tf.tensor2d(pca.directions, [dimension, units]), tf.zeros([units])];
     projection.setWeights(weights);
     tf.dispose(weights);
-    return { images: features.shape[0], explainedVariance: pca.variances.reduce((a, b) => a + b, 0) / totalVariance };
   } finally {
     features.dispose();
   }

@@ -3,12 +3,10 @@
  * initialisation, frozen backbone weights, resume after a stop, and the error without VGG19.
  * On the wasm backend with Facestyle's kernels, as a CPU worker runs them.
  */
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { vgg19Block3Dir } from '../../testing/shared-data';
+import { vggBlock3ReadFile } from '../style/testing/shared-data';
 import { initBackend } from '../backend/backend-choice';
 import '../wasm-kernels';
 import { loadVggModel } from '../style/vgg-loader';
@@ -24,7 +22,7 @@ const config = (steps = 4) => tinyTrainingConfig({ steps, model: { backbone: 'vg
 beforeAll(async () => {
   // VGG's convolutions are too slow on the pure-JS cpu backend even at 16×16; the product's CPU path is wasm.
   await initBackend('wasm');
-  vgg = await loadVggModel((rel) => fs.readFile(path.join(vgg19Block3Dir(), rel)));
+  vgg = await loadVggModel(vggBlock3ReadFile);
   data = await tinyTrainingData(config());
 });
 

@@ -2,12 +2,10 @@
  * The pretrained backbone: the folded input mapping against VGG on the reconstructed 0..255 image,
  * the frozen layers, checkpoints that reload with identical embeddings, and a missing VGG layer.
  */
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { vgg19Block3Dir } from '../../testing/shared-data';
+import { vggBlock3ReadFile } from '../style/testing/shared-data';
 import { loadVggModel } from '../style/vgg-loader';
 import { buildEmbeddingModel, DEFAULT_EMBEDDING_MODEL, EmbeddingModelSpec } from './embedding-model';
 import { restoreModel, snapshotModel } from './model-artifacts';
@@ -19,7 +17,7 @@ let weights: VggBackboneWeights;
 
 beforeAll(async () => {
   await initFaceTestBackend();
-  const vgg = await loadVggModel((rel) => fs.readFile(path.join(vgg19Block3Dir(), rel)));
+  const vgg = await loadVggModel(vggBlock3ReadFile);
   weights = vggBackboneWeights(vgg);
   vgg.dispose();
 });
